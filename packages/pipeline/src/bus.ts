@@ -1,0 +1,98 @@
+/**
+ * The bus contract: what the collector writes to and ingest reads from. Two implementations
+ * (KafkaBus over kafkajs, LocalLogBus on disk) pass one contract suite; nothing outside
+ * `openBus(config)` knows which one it holds.
+ *
+ * Guarantees every implementation gives:
+ * - `send` resolves only once every record is durable (Kafka: acks=all; local log: fsynced);
+ *   it never hangs: when the bus cannot accept within `sendTimeoutMs` it resolves with a
+ *   retryable outcome instead of throwing.
+ * - Records with the same key keep their order (they go to the same partition).
+ * - A consumer's offset for a partition is committed only after `eachBatch` resolved for the
+ *   batch, so delivery is at-least-once; a handler that throws leaves the offset where it was and
+ *   the batch is delivered again.
+ */
+
+export const TOPICS = {
+  traces: 'otlp.traces',
+  logs: 'otlp.logs',
+  metrics: 'otlp.metrics',
+} as const
+
+export type Topic = (typeof TOPICS)[keyof typeof TOPICS]
+
+export function deadLetterTopic(topic: string): string {
+  return `${topic}.dlq`
+}
+
+/** Header names carried by every record the collector writes. */
+export const HEADERS = {
+  tenant: 'periscope-tenant',
+  signal: 'periscope-signal',
+  schemaVersion: 'periscope-schema-version',
+  /** dead letters only */
+  error: 'periscope-error',
+  sourceTopic: 'periscope-source-topic',
+  sourcePartition: 'periscope-source-partition',
+  sourceOffset: 'periscope-source-offset',
+} as const
+
+export interface BusRecord {
+  /** partitioning key (the trace id for spans); null spreads records over partitions */
+  key: Buffer | null
+  value: Buffer
+  headers: Record<string, string>
+}
+
+export interface ConsumedRecord extends BusRecord {
+  /** offsets are decimal strings, as Kafka gives them */
+  offset: string
+  timestampMs: number
+}
+
+export type SendOutcome =
+  | { status: 'success' }
+  | { status: 'retryable'; retryAfterMs?: number; error: Error }
+  | { status: 'failure'; error: Error }
+
+export interface Batch {
+  topic: string
+  partition: number
+  records: ConsumedRecord[]
+  /** the offset after the last record of the partition's log when the batch was fetched */
+  highWatermark: string
+}
+
+export interface ConsumerRunOptions {
+  groupId: string
+  topics: string[]
+  /** resolve to commit the batch; throw to have it delivered again */
+  eachBatch(batch: Batch): Promise<void>
+}
+
+export interface PartitionLag {
+  topic: string
+  partition: number
+  committedOffset: string
+  highWatermark: string
+  lag: number
+}
+
+export interface Consumer {
+  pause(topic: string, partition: number): void
+  resume(topic: string, partition: number): void
+  lag(): Promise<PartitionLag[]>
+  /** stop fetching, finish the batch in hand, leave the group */
+  stop(): Promise<void>
+}
+
+export interface Bus {
+  readonly kind: 'kafka' | 'local'
+  /** create the topics (and their `.dlq` topics) if absent */
+  ensureTopics(topics: string[]): Promise<void>
+  send(topic: string, records: BusRecord[]): Promise<SendOutcome>
+  consume(options: ConsumerRunOptions): Promise<Consumer>
+  /** true when the bus can accept writes now (for /readyz) */
+  ready(): Promise<boolean>
+  close(): Promise<void>
+}
