@@ -1,0 +1,5 @@
+export * from './rate-limiter.ts'
+export * from './backoff.ts'
+export * from './circuit-breaker.ts'
+export * from './disk-buffer.ts'
+export * from './batcher.ts'
