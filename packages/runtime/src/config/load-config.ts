@@ -46,7 +46,7 @@ export interface ConfigIssue {
   readonly path: string
   /** The offending value (secrets shown as "<redacted>"), undefined when the key is missing. */
   readonly value: unknown
-  /** Where the value came from: `file <path>`, `env <NAME>`, `override`, `default`. */
+  /** Where the value came from: `file <path>`, `env <NAME>`, `override`, `default`; `not set` for a missing key. */
   readonly source: string
   readonly problem: string
   readonly fix: string
@@ -176,8 +176,8 @@ function readEnv(
 
 function toIssue(violation: Violation, sources: Map<string, string>, bindingByPath: Map<string, EnvBinding>): ConfigIssue {
   const path = violation.path
-  let source = 'default'
-  for (let n = path.length; n >= 0; n--) {
+  let source = violation.value === undefined ? 'not set' : 'default'
+  for (let n = path.length; n >= 0 && violation.value !== undefined; n--) {
     const found = sources.get(path.slice(0, n).join('\u0000'))
     if (found !== undefined) {
       source = found
