@@ -18,6 +18,7 @@ import {
   isObjectNode,
   isPlainObject,
   requiredKeys,
+  schemaForExtraKey,
   selectVariant,
   unionVariants,
   type SchemaNode,
@@ -43,12 +44,27 @@ export function applyDefaults(node: SchemaNode, value: unknown, required: boolea
       const filled = applyDefaults(asNode(child), value[key], required.has(key))
       if (filled !== undefined) value[key] = filled
     }
+    fillExtraKeys(node, value)
+    return value
+  }
+  if (isPlainObject(value) && (isPlainObject(node.patternProperties) || isPlainObject(node.additionalProperties))) {
+    fillExtraKeys(node, value)
     return value
   }
   if (node.type === 'array' && Array.isArray(value) && node.items !== undefined) {
     return value.map((item: unknown) => applyDefaults(asNode(node.items), item, false))
   }
   return value
+}
+
+/** Record entries (`tenants: { acme: { … } }`) get the defaults of their value schema too. */
+function fillExtraKeys(node: SchemaNode, value: Record<string, unknown>): void {
+  const declared = isPlainObject(node.properties) ? node.properties : {}
+  for (const [key, entry] of Object.entries(value)) {
+    if (key in declared) continue
+    const schema = schemaForExtraKey(node, key)
+    if (schema !== undefined) value[key] = applyDefaults(schema, entry, false)
+  }
 }
 
 function mayInheritDefault(node: SchemaNode, value: Record<string, unknown>): boolean {

@@ -273,3 +273,51 @@ describe('loadConfigOrExit', () => {
     expect(printed).toBe('config warning: watch out\n')
   })
 })
+
+describe('loadConfig schema shapes', () => {
+  it('applies defaults inside record entries', () => {
+    const S = Type.Object({
+      tenants: Type.Record(Type.String(), Type.Object({ rate: Type.Number(), burstSeconds: Type.Number({ default: 2 }) }), { default: {} }),
+    })
+    const config = loadConfig(S, { ...base, env: { PERISCOPE_TEST_TENANTS: '{"acme":{"rate":10}}' } })
+    expect(config.tenants).toEqual({ acme: { rate: 10, burstSeconds: 2 } })
+  })
+
+  it('asks for the discriminator when a required union is missing', () => {
+    const S = Type.Object({ store: Type.Union([Type.Object({ mode: Type.Literal('embedded') }), Type.Object({ mode: Type.Literal('server'), url: Type.String() })]) })
+    expect(issuesOf(() => loadConfig(S, base))).toEqual([
+      {
+        path: 'store.mode',
+        value: undefined,
+        source: 'not set',
+        problem: 'is required to choose the kind of store',
+        fix: 'set it to one of "embedded", "server" (in the config file, or env PERISCOPE_TEST_STORE_MODE)',
+        description: undefined,
+      },
+    ])
+  })
+
+  it('walks intersections, including a union intersected with shared settings', () => {
+    const S = Type.Object({
+      store: Type.Intersect([
+        Type.Union([Type.Object({ mode: Type.Literal('embedded'), path: Type.String() }), Type.Object({ mode: Type.Literal('server'), url: Type.String() })]),
+        Type.Object({ ttlDays: Type.Integer({ minimum: 0, default: 7 }) }),
+      ]),
+    })
+    const config = loadConfig(S, { ...base, env: { PERISCOPE_TEST_STORE_MODE: 'server', PERISCOPE_TEST_STORE_URL: 'http://x', PERISCOPE_TEST_STORE_TTL_DAYS: '3' } })
+    expect(config.store).toEqual({ mode: 'server', url: 'http://x', ttlDays: 3 })
+    expect(loadConfig(S, { ...base, overrides: { store: { mode: 'embedded', path: '/d' } } }).store).toEqual({ mode: 'embedded', path: '/d', ttlDays: 7 })
+    const issues = issuesOf(() => loadConfig(S, { ...base, overrides: { store: { mode: 'embedded', path: '/d', ttlDays: -1, url: 'x' } as never } }))
+    expect(issues.map((i) => `${i.path}: ${i.problem}`).sort()).toEqual(['store.ttlDays: is below the minimum 0', 'store.url: is not a known setting'])
+  })
+
+  it('validates arrays of objects item by item', () => {
+    const S = Type.Object({ targets: Type.Array(Type.Object({ url: Type.String(), intervalMs: Type.Integer({ minimum: 1000, default: 15000 }) }), { default: [], maxItems: 2 }) })
+    const file = writeFile('targets.yaml', 'targets:\n  - url: http://a/metrics\n  - url: http://b/metrics\n    intervalMs: 10\n    labels: {}\n')
+    const issues = issuesOf(() => loadConfig(S, { ...base, file }))
+    expect(issues.map((i) => `${i.path}: ${i.problem}`).sort()).toEqual(['targets[1].intervalMs: is below the minimum 1000', 'targets[1].labels: is not a known setting'])
+    const ok = writeFile('targets-ok.yaml', 'targets:\n  - url: http://a/metrics\n')
+    expect(loadConfig(S, { ...base, file: ok }).targets).toEqual([{ url: 'http://a/metrics', intervalMs: 15000 }])
+  })
+})
+

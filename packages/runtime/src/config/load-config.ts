@@ -19,7 +19,7 @@ import { applyDefaults } from './defaults.ts'
 import { envBindings, normalizePrefix, type EnvBinding } from './env-names.ts'
 import { parseEnvValue } from './env-parse.ts'
 import { deepFreeze, deepMerge, forEachLeaf, setPath } from './merge.ts'
-import { isPlainObject, type SchemaNode } from './schema-shape.ts'
+import { asNode, isPlainObject } from './schema-shape.ts'
 import { show, validate, type Violation } from './validate.ts'
 
 export interface LoadConfigOptions<T> {
@@ -77,7 +77,7 @@ const SECRET_KEY = /(password|passwd|secret|token|credentials?|key)$/i
 
 /** Loads, validates and freezes the config; throws ConfigError listing every problem. */
 export function loadConfig<S extends TSchema>(schema: S, options: LoadConfigOptions<Static<S>>): Static<S> {
-  const root = schema as unknown as SchemaNode
+  const root = asNode(schema)
   const issues: ConfigIssue[] = []
   const sources = new Map<string, string>()
   const record = (layer: unknown, source: (path: string[]) => string): void =>

@@ -6,8 +6,44 @@
 
 export type SchemaNode = Record<string, unknown>
 
+const resolved = new WeakMap<object, SchemaNode>()
+
+/**
+ * A schema node ready to walk. Intersections of objects (`allOf`, Type.Intersect) are flattened
+ * into one object, and an intersection of a union of objects with objects is distributed into a
+ * union of flattened objects, so `Union(embedded | server) & { ttl }` walks like a plain union.
+ */
 export function asNode(value: unknown): SchemaNode {
-  return typeof value === 'object' && value !== null ? (value as SchemaNode) : {}
+  if (typeof value !== 'object' || value === null) return {}
+  const node = value as SchemaNode
+  if (!Array.isArray(node.allOf)) return node
+  let out = resolved.get(node)
+  if (out === undefined) {
+    out = flattenAllOf(node, node.allOf.map(asNode))
+    resolved.set(node, out)
+  }
+  return out
+}
+
+function flattenAllOf(node: SchemaNode, members: SchemaNode[]): SchemaNode {
+  const { allOf: _allOf, ...annotations } = node
+  const unions = members.filter((m) => unionVariants(m)?.every(isObjectNode) === true)
+  const objects = members.filter(isObjectNode)
+  if (unions.length === 1 && objects.length === members.length - 1) {
+    return { ...annotations, anyOf: unionVariants(unions[0]!)!.map((variant) => mergeObjects(annotations, [variant, ...objects])) }
+  }
+  if (objects.length === members.length) return mergeObjects(annotations, objects)
+  return node
+}
+
+function mergeObjects(annotations: SchemaNode, objects: SchemaNode[]): SchemaNode {
+  return {
+    ...annotations,
+    type: 'object',
+    properties: Object.assign({}, ...objects.map((o) => o.properties)),
+    required: [...new Set(objects.flatMap((o) => [...requiredKeys(o)]))],
+    ...(objects.some(acceptsExtraKeys) ? { additionalProperties: true } : {}),
+  }
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -36,6 +72,19 @@ export function requiredKeys(node: SchemaNode): Set<string> {
 export function acceptsExtraKeys(node: SchemaNode): boolean {
   const extra = node.additionalProperties
   return (extra !== undefined && extra !== false) || isPlainObject(node.patternProperties)
+}
+
+/** The schema for an undeclared key of a Record-like object, or undefined when the key is not allowed. */
+export function schemaForExtraKey(node: SchemaNode, key: string): SchemaNode | undefined {
+  if (isPlainObject(node.patternProperties)) {
+    for (const [pattern, schema] of Object.entries(node.patternProperties)) {
+      if (new RegExp(pattern, 'u').test(key)) return asNode(schema)
+    }
+  }
+  const extra = node.additionalProperties
+  if (extra === true) return {}
+  if (isPlainObject(extra)) return asNode(extra)
+  return undefined
 }
 
 /** The constant a property must hold (Type.Literal), used to pick a union variant by discriminator. */

@@ -14,6 +14,7 @@ import {
   isObjectNode,
   isPlainObject,
   requiredKeys,
+  schemaForExtraKey,
   selectVariant,
   unionVariants,
   type SchemaNode,
@@ -66,7 +67,12 @@ function walkObject(node: SchemaNode & { properties: Record<string, SchemaNode> 
   for (const [key, child] of Object.entries(node.properties)) {
     const childNode = asNode(child)
     if (value[key] === undefined) {
-      if (required.has(key)) {
+      const variants = unionVariants(childNode)
+      const discriminator = variants === undefined ? undefined : discriminatorOf(variants)
+      if (required.has(key) && variants !== undefined && discriminator !== undefined) {
+        // Point at the key that picks the variant: that is the one the operator must set first.
+        walkObjectUnion(childNode, variants, {}, [...path, key], out)
+      } else if (required.has(key)) {
         out.push({
           path: [...path, key],
           value: undefined,
@@ -94,18 +100,6 @@ function walkObject(node: SchemaNode & { properties: Record<string, SchemaNode> 
       walk(schemaForExtra, extra, [...path, key], out)
     }
   }
-}
-
-function schemaForExtraKey(node: SchemaNode, key: string): SchemaNode | undefined {
-  if (isPlainObject(node.patternProperties)) {
-    for (const [pattern, schema] of Object.entries(node.patternProperties)) {
-      if (new RegExp(pattern, 'u').test(key)) return asNode(schema)
-    }
-  }
-  const extra = node.additionalProperties
-  if (extra === true) return {}
-  if (isPlainObject(extra)) return extra
-  return undefined
 }
 
 function walkObjectUnion(node: SchemaNode, variants: SchemaNode[], value: Record<string, unknown>, path: string[], out: Violation[]): void {
