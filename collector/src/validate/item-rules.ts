@@ -6,7 +6,9 @@
  * Rules for attribute lists (item attributes, event/link attributes, resource and scope attributes):
  * - at most `maxAttributes` entries; arrays and kvlists inside values likewise;
  * - every string or bytes leaf, and every key, at most `maxAttributeValueBytes` (UTF-8 bytes);
- * - log bodies use `maxLogBodyBytes` for their leaves instead.
+ * - log bodies use `maxLogBodyBytes` for their leaves instead;
+ * - arrays and kvlists nest at most MAX_VALUE_DEPTH levels (the model's rule, so ingest never
+ *   drops what the collector accepted); truncation replaces a too-deep value by an empty one.
  * Over a limit, `onLimit: 'truncate'` cuts (strings at a UTF-8 character boundary, lists to their
  * first entries, adding what was cut from an item's attribute list to its droppedAttributesCount)
  * and counts a truncation; `'reject'` rejects the item. Resource and scope attributes are always
@@ -14,7 +16,7 @@
  *
  * Every reason is one of `RejectReason` / `TruncateReason`: a bounded set, used as metric labels.
  */
-import type { AnyValue, KeyValue } from '@periscope/model'
+import { MAX_VALUE_DEPTH, type AnyValue, type KeyValue } from '@periscope/model'
 
 export interface ItemRules {
   maxAttributes: number
@@ -45,9 +47,10 @@ export type RejectReason =
   | 'invalid_metric'
   | 'too_many_attributes'
   | 'attribute_too_large'
+  | 'attribute_too_deep'
   | 'item_too_large'
 
-export type TruncateReason = 'too_many_attributes' | 'attribute_too_large'
+export type TruncateReason = 'too_many_attributes' | 'attribute_too_large' | 'attribute_too_deep'
 
 /** What validation did to one request; `firstRejection` seeds the partial-success message. */
 export interface Tally {
@@ -91,6 +94,8 @@ export function truncateUtf8(text: string, maxBytes: number): string {
   return bytes.toString('utf8', 0, end)
 }
 
+const EMPTY: AnyValue = Object.freeze({ type: 'empty' })
+
 function utf8TooLong(text: string, maxBytes: number): boolean {
   // a UTF-16 code unit is at most 3 UTF-8 bytes: most strings are decided without counting
   return text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes
@@ -106,8 +111,15 @@ function checkValue(
   maxBytes: number,
   mode: ItemRules['onLimit'],
   tally: Tally,
+  depth: number,
 ): RejectReason | null {
   const value = holder.value
+  if ((value.type === 'array' || value.type === 'kvlist') && depth >= MAX_VALUE_DEPTH) {
+    if (mode === 'reject') return 'attribute_too_deep'
+    holder.value = EMPTY
+    truncated(tally, 'attribute_too_deep')
+    return null
+  }
   switch (value.type) {
     case 'string':
       if (!utf8TooLong(value.value, maxBytes)) return null
@@ -131,14 +143,14 @@ function checkValue(
       const slot = { value: items[0]! }
       for (let i = 0; i < items.length; i++) {
         slot.value = items[i]!
-        const reason = checkValue(slot, maxItems, maxBytes, mode, tally)
+        const reason = checkValue(slot, maxItems, maxBytes, mode, tally, depth + 1)
         if (reason) return reason
         items[i] = slot.value
       }
       return null
     }
     case 'kvlist':
-      return checkList(value.value, maxItems, maxBytes, mode, tally).reason
+      return checkList(value.value, maxItems, maxBytes, mode, tally, depth + 1).reason
     default:
       return null
   }
@@ -150,6 +162,7 @@ function checkList(
   maxBytes: number,
   mode: ItemRules['onLimit'],
   tally: Tally,
+  depth: number,
 ): { reason: RejectReason | null; dropped: number } {
   let dropped = 0
   if (list.length > maxItems) {
@@ -165,7 +178,7 @@ function checkList(
       kv.key = truncateUtf8(kv.key, maxBytes)
       truncated(tally, 'attribute_too_large')
     }
-    const reason = checkValue(kv, maxItems, maxBytes, mode, tally)
+    const reason = checkValue(kv, maxItems, maxBytes, mode, tally, depth)
     if (reason) return { reason, dropped }
   }
   return { reason: null, dropped }
@@ -179,14 +192,14 @@ export interface Attributed {
 
 /** Applies the attribute rules to one owner; the reason to reject it, or null. */
 export function checkAttributes(owner: Attributed, rules: ItemRules, tally: Tally, mode = rules.onLimit): RejectReason | null {
-  const { reason, dropped } = checkList(owner.attributes, rules.maxAttributes, rules.maxAttributeValueBytes, mode, tally)
+  const { reason, dropped } = checkList(owner.attributes, rules.maxAttributes, rules.maxAttributeValueBytes, mode, tally, 0)
   if (dropped > 0) owner.droppedAttributesCount += dropped
   return reason
 }
 
 /** Applies the body rules to a log body holder; the reason to reject, or null. */
 export function checkBody(holder: { value: AnyValue }, rules: ItemRules, tally: Tally): RejectReason | null {
-  return checkValue(holder, rules.maxAttributes, rules.maxLogBodyBytes, rules.onLimit, tally)
+  return checkValue(holder, rules.maxAttributes, rules.maxLogBodyBytes, rules.onLimit, tally, 0)
 }
 
 /** The accepted time window for item timestamps, in unix ns. */

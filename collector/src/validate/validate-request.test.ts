@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { MAX_VALUE_DEPTH, type AnyValue } from '@periscope/model'
 import { DEFAULT_ITEM_RULES, rejectionMessage, truncateUtf8, type ItemRules } from './item-rules.ts'
 import { validateRequest } from './validate-request.ts'
 import { T0_MS, T0_NS, bytesOf, gauge, logRecord, logs, metrics, numberPoint, span, str, traces } from '../testing/otlp-fixtures.ts'
@@ -69,6 +70,20 @@ describe('span rules', () => {
     expect(tally.truncatedBy.attribute_too_large).toBe(2)
     expect(nested.attributes[0]!.value).toEqual({ type: 'array', value: [{ type: 'string', value: 'long-long-lo' }] })
     expect(nested.events[0]!.attributes[0]!.value).toEqual({ type: 'string', value: 'abcdefghijkl' })
+  })
+
+  it('rejects or empties values nested deeper than the model accepts', () => {
+    const deep = (levels: number): AnyValue => (levels === 0 ? { type: 'string', value: 'x' } : { type: 'array', value: [deep(levels - 1)] })
+    // MAX_VALUE_DEPTH nested arrays are fine, one more is too deep
+    expect(validateRequest('traces', traces([span({ attributes: [{ key: 'k', value: deep(MAX_VALUE_DEPTH) }] })]), rejecting, T0_MS).rejected).toBe(0)
+    const tooDeep = () => span({ attributes: [{ key: 'k', value: deep(MAX_VALUE_DEPTH + 1) }] })
+    expect(validateRequest('traces', traces([tooDeep()]), rejecting, T0_MS).rejectedBy).toEqual({ attribute_too_deep: 1 })
+    const cut = tooDeep()
+    const tally = validateRequest('traces', traces([cut]), rules, T0_MS)
+    expect(tally).toMatchObject({ rejected: 0, truncatedBy: { attribute_too_deep: 1 } })
+    let v = cut.attributes[0]!.value
+    for (let i = 0; i < MAX_VALUE_DEPTH; i++) v = v.type === 'array' ? v.value[0]! : v
+    expect(v).toEqual({ type: 'empty' })
   })
 
   it('always truncates resource attributes, even in reject mode', () => {
