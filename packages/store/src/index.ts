@@ -4,7 +4,33 @@ export { StoreConfigSchema, EmbeddedStoreConfigSchema, ServerStoreConfigSchema, 
 export type { StoreConfig, StoreConfigInput, Ttl } from './store-config.ts'
 export { migrate, assertSchemaCurrent, loadMigrations, SchemaBehindError, MigrationError, MIGRATIONS_DIR } from './migrations.ts'
 export type { Migration, MigrateResult } from './migrations.ts'
-export { toClusterStatements } from './cluster-ddl.ts'
+export { toClusterStatements, toClusterStatement } from './cluster-ddl.ts'
 export { applyTtl, TTL_RULES } from './retention.ts'
 export { compileRowSerializer, serializeRows, nsToDecimalSeconds } from './json-each-row.ts'
 export type { ColumnSpec, RowSerializer } from './json-each-row.ts'
+export {
+  LATENCY_BUCKET_SQL,
+  LATENCY_BUCKET_BASE,
+  latencyBucketSql,
+  latencyBucketOf,
+  latencyBucketUpperNs,
+  latencyBucketLowerNs,
+  quantileFromBuckets,
+  mergeHistograms,
+} from './latency-buckets.ts'
+export type { LatencyHistogram } from './latency-buckets.ts'
+export { DERIVED_TABLES, CONFIG_TABLES } from './tables.ts'
+export type {
+  ConfigTableName,
+  TenantRow,
+  ApiKeyRow,
+  QueryTokenRow,
+  QueryTokenRole,
+  SloRow,
+  AlertRuleRow,
+  ChannelRow,
+  AlertStateRow,
+  AlertEventRow,
+  NotificationRow,
+  DashboardRow,
+} from './tables.ts'
