@@ -1,0 +1,474 @@
+/**
+ * The `file_tail` source: follows files matched by globs and ships their lines as OTLP logs
+ * through the DiskBuffer.
+ *
+ * Delivery invariant (what "0 lost" rests on). For every tracked file, let R = its resume
+ * position: the position in the newest unacknowledged buffer entry naming it, else its
+ * checkpoint (checkpoints.ts). Then every byte before R is either acknowledged by the collector
+ * or inside a durable buffer entry that will be delivered; bytes after R are read again after a
+ * restart. This holds because
+ * - an entry's positions are taken after all records before them were put in that entry or an
+ *   earlier one, and the entry is appended (fdatasync) before anything depends on it;
+ * - a checkpoint is saved only after the collector acknowledged the entry carrying it (and
+ *   before the buffer's cursor moves past it), and acknowledgements come in entry order;
+ * - a file first seen while running is checkpointed at offset 0 at once, so a restart reads it
+ *   from its start even if none of its lines were shipped yet.
+ * A SIGKILL can therefore cause duplicates (the entry in flight when the collector answered but
+ * before the buffer recorded its ack) but no loss, rotation included.
+ *
+ * Rotation. Files are tracked by (device, inode). A file renamed away (logrotate's default
+ * create mode) or deleted keeps being read through its open descriptor to its end and closed
+ * once it stayed there for `orphanIdleMs`; the new file at the path is a new inode and is read
+ * from 0. After a restart, a checkpointed inode no longer at a globbed path is looked for in its
+ * old directory (app.log → app.log.1) and drained from its resume position.
+ * copytruncate: a file that got shorter than our offset (or whose first bytes changed) was
+ * truncated; we restart at 0 and count the lines written between our last read and the
+ * truncation, measured in the rotated copy when it can be found — that loss is inherent to
+ * copytruncate and is reported, not hidden.
+ *
+ * Back-pressure: when the buffer is full the encoded batch is kept and retried each poll, and no
+ * file is read meanwhile; offsets stay where they are, nothing is dropped.
+ * New files found at the first start with no checkpoint start at their end (`startAt: end`),
+ * unless a checkpoint for that path exists (the file was rotated while we were down).
+ */
+import { open, stat, type FileHandle } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { glob } from 'tinyglobby'
+import type { KeyValue, LogRecord, LogsRequest, Resource } from '@periscope/model'
+import type { AppendResult } from '@periscope/pipeline'
+import type { Logger } from '@periscope/runtime'
+import type { AgentMetrics, ComponentCounters } from '../../agent-metrics.ts'
+import { encodeEntry, type FilePosition } from '../../buffer-entry.ts'
+import { stringAttribute } from '../../transforms/any-value.ts'
+import type { CheckpointStore } from './checkpoints.ts'
+import { podFromLogPath } from './cri.ts'
+import { FINGERPRINT_BYTES, findByInode, fingerprintMatches, measureTruncationLoss, readFingerprint, type Fingerprint } from './file-identity.ts'
+import type { MultilineOptions } from './multiline.ts'
+import { parseLine, type LineFormat } from './parse-line.ts'
+import { createRecordAssembler, type AssembledRecord, type RecordAssembler } from './record-assembler.ts'
+
+export interface FileTailOptions {
+  include: readonly string[]
+  exclude: readonly string[]
+  /** 'auto' also treats files under a pod log path (/var/log/pods/…) as CRI */
+  format: LineFormat | 'cri'
+  startAt: 'end' | 'beginning'
+  pollIntervalMs: number
+  globIntervalMs: number
+  orphanIdleMs: number
+  maxLineBytes: number
+  maxOpenFiles: number
+  readChunkBytes: number
+  multiline: MultilineOptions
+  batch: { maxRecords: number; maxBytes: number; maxDelayMs: number }
+}
+
+export interface FileTailDeps {
+  buffer: { append(payload: Uint8Array): Promise<AppendResult> }
+  encodeLogs: (request: LogsRequest) => Uint8Array
+  checkpoints: CheckpointStore
+  /** positions to resume from: checkpoints overlaid with the newest buffered positions */
+  resume: ReadonlyMap<string, FilePosition>
+  /** resource attributes for every record (host, node) */
+  resourceAttributes: readonly KeyValue[]
+  logger: Logger
+  counters: ComponentCounters
+  metrics: AgentMetrics['fileTail']
+  now?: () => number
+}
+
+export interface FileTail {
+  start(): Promise<void>
+  /** one round of discovery, reading and flushing; start() runs it on a timer */
+  pollOnce(): Promise<void>
+  /** Records positions of an entry the collector acknowledged as checkpoints, and saves them. */
+  acknowledge(positions: readonly FilePosition[]): Promise<void>
+  /** stops polling and ships what is pending (if the buffer takes it) */
+  stop(): Promise<void>
+  readonly paused: boolean
+  trackedPaths(): string[]
+}
+
+interface TailedFile {
+  key: string
+  dev: number
+  ino: number
+  path: string
+  handle: FileHandle
+  readOffset: number
+  fingerprint: Fingerprint
+  assembler: RecordAssembler
+  resource: Resource
+  fileAttribute: KeyValue
+  lineFormat: LineFormat
+  /** set once the path no longer leads to this inode (renamed or deleted) */
+  orphanSinceMs?: number
+  lastGrowthMs: number
+  /** safe offset included in the last appended entry */
+  flushedOffset: number
+}
+
+const SCOPE = { name: 'periscope-agent/file_tail', version: '', attributes: [], droppedAttributesCount: 0 }
+const TRUNCATED_ATTRIBUTE: KeyValue = { key: 'log.record.truncated', value: { type: 'bool', value: true } }
+const STREAM_ATTRIBUTES: Record<string, KeyValue> = {
+  stdout: stringAttribute('log.iostream', 'stdout'),
+  stderr: stringAttribute('log.iostream', 'stderr'),
+}
+
+export function createFileTail(options: FileTailOptions, deps: FileTailDeps): FileTail {
+  const now = deps.now ?? Date.now
+  const files = new Map<string, TailedFile>()
+  const readBuffer = Buffer.allocUnsafe(options.readChunkBytes)
+  const assembled: AssembledRecord[] = []
+  let batch = new Map<Resource, LogRecord[]>()
+  let batchRecords = 0
+  let batchBytes = 0
+  let batchStartedMs = 0
+  /** an encoded entry the buffer refused (full); nothing is read until it is taken */
+  let pendingEntry: { payload: Buffer; records: number; offsets: Array<[TailedFile, number]> } | undefined
+  let lastGlobMs = Number.NEGATIVE_INFINITY
+  let initialDiscoveryDone = false
+  let timer: NodeJS.Timeout | undefined
+  let polling: Promise<void> | undefined
+  let stopped = false
+  const warnedSkipped = new Set<string>()
+
+  function position(file: TailedFile, offset: number): FilePosition {
+    return {
+      key: file.key,
+      dev: file.dev,
+      ino: file.ino,
+      path: file.path,
+      offset,
+      fingerprintBytes: file.fingerprint.bytes,
+      fingerprintCrc: file.fingerprint.crc,
+    }
+  }
+
+  function resourceFor(path: string): { resource: Resource; cri: boolean } {
+    const pod = podFromLogPath(path)
+    const attributes = [...deps.resourceAttributes]
+    const cri = options.format === 'cri' || (options.format === 'auto' && pod !== undefined && path.includes('/pods/'))
+    if (pod) {
+      attributes.push(
+        stringAttribute('k8s.namespace.name', pod.namespace),
+        stringAttribute('k8s.pod.name', pod.podName),
+        stringAttribute('k8s.pod.uid', pod.podUid),
+        stringAttribute('k8s.container.name', pod.containerName),
+        { key: 'k8s.container.restart_count', value: { type: 'int', value: BigInt(pod.restartCount) } },
+        stringAttribute('service.name', pod.containerName),
+      )
+    }
+    return { resource: { attributes, droppedAttributesCount: 0, entityRefs: [] }, cri }
+  }
+
+  async function openTailed(path: string, dev: number, ino: number, startOffset: number | 'end', known: FilePosition | undefined): Promise<TailedFile | undefined> {
+    let handle: FileHandle
+    try {
+      handle = await open(path, 'r')
+    } catch (error) {
+      deps.logger.warn({ path, err: error }, 'cannot open file to tail')
+      return undefined
+    }
+    const st = await handle.stat()
+    if (st.dev !== dev || st.ino !== ino) {
+      // replaced between stat and open: the next discovery picks the new file up
+      await handle.close()
+      return undefined
+    }
+    let offset = startOffset === 'end' ? st.size : startOffset
+    let fingerprint = await readFingerprint(handle, st.size)
+    if (known) {
+      const expected = { bytes: known.fingerprintBytes, crc: known.fingerprintCrc }
+      const sameContent = await fingerprintMatches(handle, st.size, expected)
+      if (!sameContent || st.size < known.offset) {
+        await countTruncation(path, expected, known.offset)
+        offset = 0
+      } else {
+        offset = known.offset
+      }
+      fingerprint = await readFingerprint(handle, st.size)
+    }
+    const { resource, cri } = resourceFor(path)
+    const file: TailedFile = {
+      key: `${dev}:${ino}`,
+      dev,
+      ino,
+      path,
+      handle,
+      readOffset: offset,
+      fingerprint,
+      assembler: createRecordAssembler({ cri, maxLineBytes: options.maxLineBytes, multiline: options.multiline }),
+      resource,
+      fileAttribute: stringAttribute('log.file.path', path),
+      lineFormat: options.format === 'cri' ? 'auto' : options.format,
+      lastGrowthMs: now(),
+      flushedOffset: offset,
+    }
+    files.set(file.key, file)
+    // a file must be checkpointed from the moment it is tracked: a restart before any of its lines
+    // were acknowledged must still find it (otherwise it would count as new and start at its end)
+    if (!deps.checkpoints.get(file.key) || (known && offset === 0)) deps.checkpoints.set(position(file, known ? 0 : offset))
+    deps.metrics.openFiles.set(files.size)
+    return file
+  }
+
+  async function countTruncation(path: string, fingerprint: Fingerprint, readOffset: number): Promise<void> {
+    deps.metrics.copytruncate.inc()
+    const loss = await measureTruncationLoss(path, fingerprint, readOffset)
+    if (loss.lostBytes !== undefined) {
+      deps.metrics.possibleLossBytes.inc(loss.lostBytes)
+      deps.metrics.possibleLossLines.inc(loss.lostLines ?? 0)
+      if (loss.lostLines) deps.counters.dropped(loss.lostLines, 'copytruncate')
+      deps.logger.warn({ path, copy: loss.copyPath, lostBytes: loss.lostBytes, lostLines: loss.lostLines }, 'file was truncated (copytruncate); lines written since the last read were not shipped')
+    } else {
+      deps.metrics.unknownLoss.inc()
+      deps.logger.warn({ path }, 'file was truncated and its rotated copy was not found; lines written since the last read may be lost')
+    }
+  }
+
+  async function closeFile(file: TailedFile): Promise<void> {
+    files.delete(file.key)
+    deps.checkpoints.delete(file.key)
+    deps.metrics.openFiles.set(files.size)
+    await file.handle.close().catch(() => undefined)
+  }
+
+  async function discover(): Promise<void> {
+    const initial = !initialDiscoveryDone
+    const paths = await glob([...options.include], { ignore: [...options.exclude], absolute: true, onlyFiles: true, dot: true })
+    const seen = new Set<string>()
+    const knownPaths = new Set([...deps.resume.values()].map((p) => p.path))
+    for (const path of paths.sort()) {
+      let st
+      try {
+        st = await stat(path)
+      } catch {
+        continue
+      }
+      const key = `${st.dev}:${st.ino}`
+      seen.add(key)
+      const existing = files.get(key)
+      if (existing) {
+        if (existing.path !== path) existing.path = path
+        existing.orphanSinceMs = undefined
+        continue
+      }
+      if (files.size >= options.maxOpenFiles) {
+        if (!warnedSkipped.has(path)) {
+          warnedSkipped.add(path)
+          deps.logger.warn({ path, maxOpenFiles: options.maxOpenFiles }, 'not tailing file: too many open files; consider raising sources.fileTail.maxOpenFiles')
+        }
+        continue
+      }
+      const known = initial ? deps.resume.get(key) : undefined
+      const startAtEnd = initial && !known && options.startAt === 'end' && !knownPaths.has(path)
+      await openTailed(path, st.dev, st.ino, startAtEnd ? 'end' : 0, known)
+    }
+    if (initial) {
+      // inodes we were reading when we stopped that no glob reaches any more: rotated while down
+      for (const known of deps.resume.values()) {
+        if (seen.has(known.key) || files.has(known.key)) continue
+        const renamed = await findByInode(dirname(known.path), known.dev, known.ino)
+        if (renamed) {
+          const file = await openTailed(renamed, known.dev, known.ino, 0, known)
+          if (file) {
+            file.orphanSinceMs = now()
+            seen.add(known.key)
+            continue
+          }
+        }
+        deps.checkpoints.delete(known.key)
+      }
+    }
+    for (const file of files.values()) {
+      if (!seen.has(file.key) && file.orphanSinceMs === undefined) file.orphanSinceMs = now()
+    }
+    initialDiscoveryDone = true
+    await deps.checkpoints.save()
+  }
+
+  function addRecords(file: TailedFile, observedNs: bigint): void {
+    if (assembled.length === 0) return
+    let records = batch.get(file.resource)
+    if (!records) {
+      records = []
+      batch.set(file.resource, records)
+    }
+    if (batchRecords === 0) batchStartedMs = now()
+    for (const item of assembled) {
+      const record = parseLine(item.text, file.lineFormat, observedNs)
+      if (record.timeUnixNano === 0n && item.timeNs !== 0n) record.timeUnixNano = item.timeNs
+      record.attributes.push(file.fileAttribute)
+      if (item.stream) record.attributes.push(STREAM_ATTRIBUTES[item.stream]!)
+      if (item.truncated) {
+        record.attributes.push(TRUNCATED_ATTRIBUTE)
+        deps.metrics.truncatedRecords.inc()
+      }
+      records.push(record)
+      batchBytes += item.text.length + 64
+    }
+    batchRecords += assembled.length
+    deps.counters.received(assembled.length)
+    assembled.length = 0
+  }
+
+  /** Appends the current batch; false when the buffer is full (the batch is then kept). */
+  async function flushBatch(): Promise<boolean> {
+    if (pendingEntry) return appendPending()
+    const offsets: Array<[TailedFile, number]> = []
+    const positions: FilePosition[] = []
+    for (const file of files.values()) {
+      const safe = file.assembler.safeOffset(file.readOffset)
+      if (safe !== file.flushedOffset) {
+        offsets.push([file, safe])
+        positions.push(position(file, safe))
+      }
+    }
+    if (batchRecords === 0) {
+      // nothing to ship (blank lines only): offsets can move on with the next entry
+      return true
+    }
+    const request: LogsRequest = {
+      resourceLogs: [...batch].map(([resource, logRecords]) => ({
+        resource,
+        scopeLogs: [{ scope: SCOPE, logRecords, schemaUrl: '' }],
+        schemaUrl: '',
+      })),
+    }
+    const payload = encodeEntry({ signal: 'logs', meta: { positions }, body: deps.encodeLogs(request) })
+    pendingEntry = { payload, records: batchRecords, offsets }
+    batch = new Map()
+    batchRecords = 0
+    batchBytes = 0
+    return appendPending()
+  }
+
+  async function appendPending(): Promise<boolean> {
+    const entry = pendingEntry!
+    const result = await deps.buffer.append(entry.payload)
+    if (!result.ok) {
+      deps.metrics.backpressure.inc()
+      return false
+    }
+    pendingEntry = undefined
+    for (const [file, offset] of entry.offsets) file.flushedOffset = offset
+    deps.counters.sent(entry.records)
+    return true
+  }
+
+  async function readFile(file: TailedFile, nowMs: number, observedNs: bigint): Promise<boolean> {
+    let st
+    try {
+      st = await file.handle.stat()
+    } catch (error) {
+      deps.logger.warn({ path: file.path, err: error }, 'cannot stat tailed file')
+      return true
+    }
+    if (st.size < file.readOffset) {
+      await countTruncation(file.path, file.fingerprint, file.readOffset)
+      // what was read before the truncation is still good: ship its pending records first
+      file.assembler.drain(assembled)
+      addRecords(file, BigInt(nowMs) * 1_000_000n)
+      file.readOffset = 0
+      file.flushedOffset = 0
+      const { cri } = resourceFor(file.path)
+      file.assembler = createRecordAssembler({ cri, maxLineBytes: options.maxLineBytes, multiline: options.multiline })
+      file.fingerprint = await readFingerprint(file.handle, st.size)
+      deps.checkpoints.set(position(file, 0))
+    }
+    if (file.fingerprint.bytes < FINGERPRINT_BYTES && st.size > file.fingerprint.bytes) {
+      file.fingerprint = await readFingerprint(file.handle, st.size)
+    }
+    // bounded per poll so one busy file cannot starve the others
+    const budgetEnd = Math.min(st.size, file.readOffset + 16 * options.readChunkBytes)
+    while (file.readOffset < budgetEnd) {
+      const { bytesRead } = await file.handle.read(readBuffer, 0, Math.min(readBuffer.length, budgetEnd - file.readOffset), file.readOffset)
+      if (bytesRead === 0) break
+      file.assembler.push(readBuffer.subarray(0, bytesRead), file.readOffset, nowMs, assembled)
+      file.readOffset += bytesRead
+      file.lastGrowthMs = nowMs
+      addRecords(file, observedNs)
+      if (batchRecords >= options.batch.maxRecords || batchBytes >= options.batch.maxBytes) {
+        if (!(await flushBatch())) return false
+      }
+    }
+    file.assembler.tick(nowMs, assembled)
+    addRecords(file, observedNs)
+    return true
+  }
+
+  async function pollOnce(): Promise<void> {
+    if (pendingEntry && !(await appendPending())) return
+    const nowMs = now()
+    if (nowMs - lastGlobMs >= options.globIntervalMs) {
+      lastGlobMs = nowMs
+      await discover()
+    }
+    const observedNs = BigInt(nowMs) * 1_000_000n
+    for (const file of [...files.values()]) {
+      if (!(await readFile(file, nowMs, observedNs))) return
+    }
+    if (batchRecords > 0 && (nowMs - batchStartedMs >= options.batch.maxDelayMs || stopped)) {
+      if (!(await flushBatch())) return
+    }
+    for (const file of [...files.values()]) {
+      if (file.orphanSinceMs === undefined) continue
+      const st = await file.handle.stat().catch(() => undefined)
+      const atEnd = st === undefined || st.size <= file.readOffset
+      if (!atEnd || nowMs - Math.max(file.lastGrowthMs, file.orphanSinceMs) < options.orphanIdleMs) continue
+      // rotated away and quiet: its last partial line and pending multi-line record are final
+      file.assembler.drain(assembled)
+      addRecords(file, observedNs)
+      if (!(await flushBatch())) return
+      deps.metrics.rotations.inc()
+      deps.metrics.skippedBytes.inc(file.assembler.skippedBytes)
+      await closeFile(file)
+      await deps.checkpoints.save()
+    }
+  }
+
+  function schedule(): void {
+    if (stopped) return
+    timer = setTimeout(() => {
+      polling = pollOnce()
+        .catch((error: unknown) => deps.logger.error({ err: error }, 'file tail poll failed'))
+        .finally(() => {
+          polling = undefined
+          schedule()
+        })
+    }, options.pollIntervalMs)
+  }
+
+  return {
+    async start() {
+      await pollOnce()
+      schedule()
+    },
+    pollOnce,
+    async acknowledge(acked) {
+      for (const p of acked) {
+        // files closed since keep no checkpoint: their last lines were durable before they closed
+        if (files.has(p.key)) deps.checkpoints.set(p)
+      }
+      await deps.checkpoints.save()
+    },
+    async stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      if (polling) await polling
+      if (pendingEntry) await appendPending()
+      else if (batchRecords > 0) await flushBatch()
+      for (const file of [...files.values()]) {
+        deps.metrics.skippedBytes.inc(file.assembler.skippedBytes)
+        await file.handle.close().catch(() => undefined)
+      }
+      files.clear()
+      await deps.checkpoints.save()
+    },
+    get paused() {
+      return pendingEntry !== undefined
+    },
+    trackedPaths: () => [...files.values()].map((f) => f.path),
+  }
+}
