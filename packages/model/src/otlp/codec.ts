@@ -11,13 +11,17 @@
  */
 import type protobuf from 'protobufjs'
 import { OtlpDecodeError, err, ok, type Result } from '../result.ts'
-import { JsonShapeError, type JsonObject } from './json-common.ts'
+import { JsonShapeError, i32, i64 as jsonI64, obj, str, type JsonObject } from './json-common.ts'
+import { logsFromJson, logsToJson } from './json-logs.ts'
+import { metricsFromJson, metricsToJson } from './json-metrics.ts'
 import { tracesFromJson, tracesToJson } from './json-traces.ts'
-import type { PbObject } from './pb-common.ts'
+import { i64, type LongLike, type PbObject } from './pb-common.ts'
 import { locateProtobufError } from './pb-locate.ts'
+import { logsFromPb, logsToPb } from './pb-logs.ts'
+import { metricsFromPb, metricsToPb } from './pb-metrics.ts'
 import { tracesFromPb, tracesToPb } from './pb-traces.ts'
 import { PB } from './proto-root.ts'
-import type { Encoding, TracesRequest } from './types.ts'
+import type { Encoding, LogsRequest, MetricsRequest, Signal, TracesRequest } from './types.ts'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 
@@ -68,4 +72,93 @@ export function decodeTraces(body: Uint8Array, encoding: Encoding): Result<Trace
 
 export function encodeTraces(req: TracesRequest, encoding: Encoding): Uint8Array {
   return encoding === 'protobuf' ? PB.tracesRequest.encode(tracesToPb(req)).finish() : encodeJson(tracesToJson(req))
+}
+
+export function decodeLogs(body: Uint8Array, encoding: Encoding): Result<LogsRequest, OtlpDecodeError> {
+  return encoding === 'protobuf' ? decodeProtobuf(body, PB.logsRequest, logsFromPb) : decodeJson(body, logsFromJson)
+}
+
+export function encodeLogs(req: LogsRequest, encoding: Encoding): Uint8Array {
+  return encoding === 'protobuf' ? PB.logsRequest.encode(logsToPb(req)).finish() : encodeJson(logsToJson(req))
+}
+
+export function decodeMetrics(body: Uint8Array, encoding: Encoding): Result<MetricsRequest, OtlpDecodeError> {
+  return encoding === 'protobuf' ? decodeProtobuf(body, PB.metricsRequest, metricsFromPb) : decodeJson(body, metricsFromJson)
+}
+
+export function encodeMetrics(req: MetricsRequest, encoding: Encoding): Uint8Array {
+  return encoding === 'protobuf' ? PB.metricsRequest.encode(metricsToPb(req)).finish() : encodeJson(metricsToJson(req))
+}
+
+// ---- responses -------------------------------------------------------------------------------
+
+/** The partial-success field naming rejected items, per signal. */
+const REJECTED_FIELD = { traces: 'rejectedSpans', logs: 'rejectedLogRecords', metrics: 'rejectedDataPoints' } as const
+const RESPONSE_TYPE = { traces: PB.tracesResponse, logs: PB.logsResponse, metrics: PB.metricsResponse } as const
+
+export interface PartialSuccess {
+  /** items (spans, log records, data points) the receiver rejected */
+  rejected: number
+  message: string
+}
+
+/**
+ * Export{Trace,Logs,Metrics}ServiceResponse. Full success (0 rejected, no message) leaves
+ * partial_success unset, as the OTLP spec asks; otherwise it carries the count and the message.
+ */
+export function encodeExportResponse(signal: Signal, partial: PartialSuccess, encoding: Encoding): Uint8Array {
+  const full = partial.rejected === 0 && partial.message === ''
+  if (encoding === 'json') {
+    if (full) return encodeJson({})
+    const ps: JsonObject = {}
+    if (partial.rejected !== 0) ps[REJECTED_FIELD[signal]] = String(partial.rejected)
+    if (partial.message !== '') ps.errorMessage = partial.message
+    return encodeJson({ partialSuccess: ps })
+  }
+  const ps: PbObject = {}
+  if (partial.rejected !== 0) ps[REJECTED_FIELD[signal]] = partial.rejected
+  if (partial.message !== '') ps.errorMessage = partial.message
+  return RESPONSE_TYPE[signal].encode(full ? {} : { partialSuccess: ps }).finish()
+}
+
+/** Reads an export response (the agent's view of the collector's answer); an empty body is full success. */
+export function decodeExportResponse(signal: Signal, body: Uint8Array, encoding: Encoding): Result<PartialSuccess, OtlpDecodeError> {
+  const field = REJECTED_FIELD[signal]
+  if (encoding === 'protobuf') {
+    return decodeProtobuf(body, RESPONSE_TYPE[signal], (m) => {
+      const ps = m.partialSuccess as PbObject | null
+      if (ps == null) return { rejected: 0, message: '' }
+      return { rejected: Number(i64(ps[field] as LongLike)), message: ps.errorMessage as string }
+    })
+  }
+  if (body.length === 0) return ok({ rejected: 0, message: '' })
+  return decodeJson(body, (root) => {
+    const top = obj(root, '', '')
+    const ps = obj(top?.partialSuccess, '', 'partialSuccess')
+    if (ps === null) return { rejected: 0, message: '' }
+    return { rejected: Number(jsonI64(ps[field], 'partialSuccess', field)), message: str(ps.errorMessage, 'partialSuccess', 'errorMessage') }
+  })
+}
+
+export interface RpcStatus {
+  /** a google.rpc.Code, e.g. 3 INVALID_ARGUMENT, 8 RESOURCE_EXHAUSTED, 16 UNAUTHENTICATED */
+  code: number
+  message: string
+}
+
+/** google.rpc.Status, the body OTLP/HTTP servers send with 4xx/5xx answers. */
+export function encodeRpcStatus(status: RpcStatus, encoding: Encoding): Uint8Array {
+  if (encoding === 'json') return encodeJson({ code: status.code, message: status.message })
+  const o: PbObject = {}
+  if (status.code !== 0) o.code = status.code
+  if (status.message !== '') o.message = status.message
+  return PB.rpcStatus.encode(o).finish()
+}
+
+export function decodeRpcStatus(body: Uint8Array, encoding: Encoding): Result<RpcStatus, OtlpDecodeError> {
+  if (encoding === 'protobuf') return decodeProtobuf(body, PB.rpcStatus, (m) => ({ code: m.code as number, message: m.message as string }))
+  return decodeJson(body, (root) => {
+    const top = obj(root, '', '') ?? {}
+    return { code: i32(top.code, '', 'code'), message: str(top.message, '', 'message') }
+  })
 }
