@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_VALUE_DEPTH, type AnyValue } from '@periscope/model'
+import { MAX_VALUE_DEPTH, type AnyValue, type Span } from '@periscope/model'
 import { DEFAULT_ITEM_RULES, rejectionMessage, truncateUtf8, type ItemRules } from './item-rules.ts'
 import { validateRequest } from './validate-request.ts'
 import { T0_MS, T0_NS, bytesOf, gauge, logRecord, logs, metrics, numberPoint, span, str, traces } from '../testing/otlp-fixtures.ts'
@@ -29,7 +29,7 @@ describe('span rules', () => {
     ['future', { startTimeUnixNano: T0_NS + 2n * HOUR_NS, endTimeUnixNano: T0_NS + 3n * HOUR_NS }, 'invalid_timestamp'],
     ['bad link', { links: [{ traceId: new Uint8Array(16), spanId: bytesOf('0102030405060708'), traceState: '', attributes: [], droppedAttributesCount: 0, flags: 0 }] }, 'invalid_link'],
   ] as const)('rejects a span with %s', (_name, overrides, reason) => {
-    const req = traces([span(), span(overrides), span()])
+    const req = traces([span(), span(overrides as Partial<Span>), span()])
     const tally = validateRequest('traces', req, rules, T0_MS)
     expect(tally.received).toBe(3)
     expect(tally.rejected).toBe(1)
