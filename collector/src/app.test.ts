@@ -1,10 +1,10 @@
 import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
-import { decodeTraces, encodeTraces, type Span } from '@periscope/model'
+import { decodeLogs, decodeMetrics, encodeLogs, encodeMetrics, decodeTraces, encodeTraces, type Span } from '@periscope/model'
 import { HEADERS, TOPICS } from '@periscope/pipeline'
 import { createHarness, type Harness } from './testing/app-harness.ts'
 import { gzipBomb } from './testing/gzip-bomb.ts'
-import { bytesOf, span, str, traces } from './testing/otlp-fixtures.ts'
+import { bytesOf, gauge, logRecord, logs, metrics, numberPoint, span, str, traces } from './testing/otlp-fixtures.ts'
 import { readExportResponse, readRpcStatus } from './testing/pb-fields.ts'
 
 const PB = 'application/x-protobuf'
@@ -106,6 +106,43 @@ describe('OTLP/HTTP traces', () => {
       spans += d.value.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)).length
     }
     expect(spans).toBe(5)
+  })
+})
+
+describe('OTLP/HTTP logs and metrics', () => {
+  it('accepts logs in both encodings as unkeyed records, with partial success', async () => {
+    h = await createHarness()
+    const req = logs([logRecord({ body: { type: 'string', value: 'one' } }), logRecord({ timeUnixNano: 0n, observedTimeUnixNano: 0n }), logRecord({ body: { type: 'string', value: 'two' } })])
+    const res = await post(encodeLogs(req, 'protobuf'), { ...auth(), 'content-type': PB }, '/v1/logs')
+    expect(res.statusCode).toBe(200)
+    expect(readExportResponse(res.rawPayload).rejected).toBe(1)
+    const json = await post(encodeLogs(logs([logRecord()]), 'json'), { ...auth(), 'content-type': JSON_TYPE }, '/v1/logs')
+    expect(json.statusCode).toBe(200)
+    const records = h.bus.records(TOPICS.logs)
+    expect(records).toHaveLength(2)
+    expect(records[0]!.key).toBeNull()
+    expect(records[0]!.headers[HEADERS.signal]).toBe('logs')
+    const decoded = decodeLogs(records[0]!.value, 'protobuf')
+    if (!decoded.ok) throw decoded.error
+    expect(decoded.value.resourceLogs[0]!.scopeLogs[0]!.logRecords.map((r) => r.body)).toEqual([
+      { type: 'string', value: 'one' },
+      { type: 'string', value: 'two' },
+    ])
+  })
+
+  it('accepts metrics and counts data points as items', async () => {
+    h = await createHarness()
+    const req = metrics([gauge('cpu', [numberPoint(), numberPoint({ value: { type: 'double', value: 2 } })]), gauge('', [numberPoint()])])
+    const res = await post(encodeMetrics(req, 'protobuf'), { ...auth(), 'content-type': PB }, '/v1/metrics')
+    expect(res.statusCode).toBe(200)
+    expect(readExportResponse(res.rawPayload)).toMatchObject({ rejected: 1 })
+    const records = h.bus.records(TOPICS.metrics)
+    expect(records).toHaveLength(1)
+    const decoded = decodeMetrics(records[0]!.value, 'protobuf')
+    if (!decoded.ok) throw decoded.error
+    const sent = decoded.value.resourceMetrics[0]!.scopeMetrics[0]!.metrics
+    expect(sent.map((m) => m.name)).toEqual(['cpu'])
+    expect(sent[0]!.data.type === 'gauge' && sent[0]!.data.dataPoints.length).toBe(2)
   })
 })
 

@@ -16,6 +16,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import {
+  countItems,
   decodeLogs,
   decodeMetrics,
   decodeTraces,
@@ -30,7 +31,6 @@ import { TOPICS, createKeyedRateLimiter, type Bus } from '@periscope/pipeline'
 import { registerOperationalRoutes, type SelfMetrics } from '@periscope/runtime'
 import { createCollectorMetrics, type CollectorMetrics, type RequestRejectReason } from './collector-metrics.ts'
 import type { AppConfig } from './config.ts'
-import { countItems } from './count-items.ts'
 import { CONTENT_TYPES, collectorErrorHandler, statusOf, withRetryAfter } from './error-reply.ts'
 import {
   BodyTooLarge,
@@ -228,15 +228,17 @@ export async function build(deps: CollectorDeps): Promise<FastifyInstance> {
     const items = countItems(signal, otlp)
     state.items = items
     const bytes = body.length
-    metrics.received(signal, items, bytes)
 
     const charge = limiter.take(state.tenantId, { bytes, items })
     if (!charge.ok) {
+      metrics.received(signal, items, bytes)
       metrics.requestRejected(signal, 'rate_limited', items, bytes)
       throw withRetryAfter(new RateLimited(state.tenantId, Math.ceil(charge.retryAfterMs / 1000)), charge.retryAfterMs)
     }
 
     const tally = validateRequest(signal, otlp, config.items, clock.nowMs())
+    // the tally's count, not countItems: it also counts invalid metrics that carry no points
+    metrics.received(signal, tally.received, bytes)
     const records = tally.rejected < tally.received ? toRecords(signal, otlp, { tenantId: state.tenantId, maxRecordBytes }, tally) : []
     metrics.itemsRejected(signal, tally)
     const acceptedItems = tally.received - tally.rejected
