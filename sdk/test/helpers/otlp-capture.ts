@@ -1,0 +1,112 @@
+/**
+ * A stand-in for the agent's OTLP/HTTP receiver in tests: accepts POST /v1/traces with an
+ * OTLP/JSON body (what @opentelemetry/exporter-trace-otlp-http sends), answers 200, and keeps the
+ * spans flattened with their service name. Decoding is plain JSON per the OTLP/JSON mapping
+ * (ids as hex strings, times as decimal strings), independent of the code under test.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface CapturedSpan {
+  service: string
+  traceId: string
+  spanId: string
+  parentSpanId: string
+  name: string
+  /** OTLP SpanKind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer */
+  kind: number
+  attributes: Record<string, unknown>
+  statusCode: number
+}
+
+export interface OtlpCapture {
+  url: string
+  spans: CapturedSpan[]
+  requests: number
+  /** Resolves once `predicate` holds over the captured spans, or rejects after `timeoutMs`. */
+  waitFor(predicate: (spans: CapturedSpan[]) => boolean, timeoutMs?: number): Promise<CapturedSpan[]>
+  close(): Promise<void>
+}
+
+interface AnyValue {
+  stringValue?: string
+  intValue?: string | number
+  boolValue?: boolean
+  doubleValue?: number
+}
+interface KeyValue {
+  key: string
+  value: AnyValue
+}
+
+function attributeValue(v: AnyValue): unknown {
+  if (v.stringValue !== undefined) return v.stringValue
+  if (v.intValue !== undefined) return Number(v.intValue)
+  if (v.boolValue !== undefined) return v.boolValue
+  if (v.doubleValue !== undefined) return v.doubleValue
+  return undefined
+}
+
+function attributes(list: KeyValue[] | undefined): Record<string, unknown> {
+  return Object.fromEntries((list ?? []).map((kv) => [kv.key, attributeValue(kv.value)]))
+}
+
+interface TracesBody {
+  resourceSpans?: Array<{
+    resource?: { attributes?: KeyValue[] }
+    scopeSpans?: Array<{
+      spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes?: KeyValue[]; status?: { code?: number } }>
+    }>
+  }>
+}
+
+export async function startOtlpCapture(): Promise<OtlpCapture> {
+  const capture: OtlpCapture = {
+    url: '',
+    spans: [],
+    requests: 0,
+    waitFor(predicate, timeoutMs = 15_000) {
+      return new Promise((resolve, reject) => {
+        const started = Date.now()
+        const check = (): void => {
+          if (predicate(capture.spans)) resolve(capture.spans)
+          else if (Date.now() - started > timeoutMs) reject(new Error(`timed out after ${timeoutMs} ms with ${capture.spans.length} spans`))
+          else setTimeout(check, 50)
+        }
+        check()
+      })
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      capture.requests++
+      if (req.method === 'POST' && req.url === '/v1/traces') {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as TracesBody
+        for (const rs of body.resourceSpans ?? []) {
+          const service = String(attributes(rs.resource?.attributes)['service.name'])
+          for (const ss of rs.scopeSpans ?? []) {
+            for (const s of ss.spans ?? []) {
+              capture.spans.push({
+                service,
+                traceId: s.traceId,
+                spanId: s.spanId,
+                parentSpanId: s.parentSpanId ?? '',
+                name: s.name,
+                kind: s.kind,
+                attributes: attributes(s.attributes),
+                statusCode: s.status?.code ?? 0,
+              })
+            }
+          }
+        }
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  capture.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return capture
+}
