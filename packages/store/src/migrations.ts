@@ -88,9 +88,6 @@ const SCHEMA_MIGRATIONS = `CREATE TABLE IF NOT EXISTS schema_migrations
 ENGINE = ReplacingMergeTree(AppliedAt)
 ORDER BY Version`
 
-/** Settings for DDL: pinned so a server profile cannot change what the statements create. */
-const DDL_SETTINGS = { flatten_nested: 1 } as const
-
 async function appliedVersions(store: Store): Promise<Map<number, string>> {
   const exists = await store.client.query({
     query: 'SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = {name:String}',
@@ -138,7 +135,7 @@ export async function migrate(store: Store, dir: string = MIGRATIONS_DIR): Promi
   const migrations = loadMigrations(dir)
   const bootstrap =
     store.cluster === undefined ? [SCHEMA_MIGRATIONS] : toClusterStatements([SCHEMA_MIGRATIONS], { cluster: store.cluster, tables: [], replicatedOnly: true })
-  for (const query of bootstrap) await store.client.command({ query, clickhouse_settings: DDL_SETTINGS })
+  for (const query of bootstrap) await store.client.command({ query })
   const applied = await appliedVersions(store)
   const done: number[] = []
   for (const migration of migrations) {
@@ -153,7 +150,7 @@ export async function migrate(store: Store, dir: string = MIGRATIONS_DIR): Promi
     }
     for (const query of statementsFor(store, migration, migrations)) {
       try {
-        await store.client.command({ query, clickhouse_settings: DDL_SETTINGS })
+        await store.client.command({ query })
       } catch (error) {
         throw new MigrationError(`migration ${migration.version}_${migration.name} failed: ${(error as Error).message}\n${query}`, { cause: error })
       }

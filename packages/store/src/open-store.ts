@@ -3,11 +3,15 @@
  * server (HTTP). Everything above it talks to `store.client`, a `@clickhouse/client` instance,
  * and writes through `store.insert`.
  *
- * Settings that change the meaning of data are pinned on the client, so neither a server's
- * profile nor chdb's defaults (chdb defaults to async_insert = 1 and best-effort date parsing)
- * can change results. Per-statement settings of inserts travel in the statement's SETTINGS
- * clause rather than as session settings: the embedded connection applies client settings as
- * session-wide `SET`s, which concurrent statements would otherwise see.
+ * Settings that change the meaning of data (CLIENT_SETTINGS) are pinned, so neither a server's
+ * profile nor chdb's defaults (64-bit integers unquoted, best-effort date parsing, async_insert
+ * = 1) can change results:
+ * - server: as client settings, sent with every request;
+ * - embedded: once, as session `SET`s at open. The chdb connection turns per-request settings
+ *   into `SET …; <statement>` — session-wide, visible to concurrent statements, and a prefix
+ *   that makes ClickHouse re-scan an insert's whole inline payload (2-3x slower inserts).
+ *   So on the embedded engine, per-query settings belong in the statement's SETTINGS clause,
+ *   never in `clickhouse_settings`; inserts here do exactly that in both shapes.
  */
 import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
@@ -60,6 +64,8 @@ export const CLIENT_SETTINGS: ClickHouseSettings = {
   date_time_input_format: 'basic',
   date_time_output_format: 'simple',
   session_timezone: 'UTC',
+  // DDL: Nested columns are created (and written) as flattened `Parent.Child` arrays
+  flatten_nested: 1,
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -102,10 +108,7 @@ export async function openStore(config: StoreConfigInput): Promise<Store> {
     // chdb types its connection against @clickhouse/client-common, a copy of the types that
     // @clickhouse/client now bundles; the runtime contract is the same, only the type identity differs
     const connection = createChdbConnection({ path: config.path }) as unknown as NonNullable<ClickHouseClientConfigOptions['connection']>
-    client = createClient({
-      connection,
-      clickhouse_settings: CLIENT_SETTINGS,
-    })
+    client = createClient({ connection })
   } else {
     cluster = config.cluster
     client = createClient({
@@ -123,6 +126,11 @@ export async function openStore(config: StoreConfigInput): Promise<Store> {
 
   let database: string
   try {
+    if (config.mode === 'embedded') {
+      for (const [name, value] of Object.entries(CLIENT_SETTINGS)) {
+        await client.command({ query: `SET ${name} = ${typeof value === 'string' ? stringLiteral(value) : String(value)}` })
+      }
+    }
     const result = await client.query({ query: 'SELECT currentDatabase() AS db', format: 'JSONEachRow' })
     const rows = await result.json<{ db: string }>()
     database = rows[0]!.db
