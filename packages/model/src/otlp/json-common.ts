@@ -20,8 +20,12 @@ export class JsonShapeError extends Error {
   }
 }
 
-/** AnyValue arrays/kvlists nested deeper than this make the request undecodable (bounds the work). */
-export const MAX_JSON_VALUE_DEPTH = 32
+/**
+ * AnyValue arrays/kvlists nested deeper than this make the request undecodable. It bounds the
+ * work, and keeps every decoded request encodable: a kvlist level is 3 protobuf messages, and
+ * protobufjs refuses more than 100 nested messages.
+ */
+export const MAX_JSON_VALUE_DEPTH = 24
 
 export function at(path: string, key: string): string {
   if (key === '') return path
