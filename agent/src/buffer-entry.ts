@@ -26,6 +26,8 @@ export interface FilePosition {
 }
 
 export interface EntryMeta {
+  /** spans, log records or data points in the body, for the sink's counters */
+  items?: number
   positions?: FilePosition[]
 }
 
@@ -39,7 +41,7 @@ const SIGNALS: readonly Signal[] = ['traces', 'logs', 'metrics']
 const HEADER_BYTES = 6
 
 export function encodeEntry(entry: AgentEntry): Buffer {
-  const meta = entry.meta.positions?.length ? Buffer.from(JSON.stringify(entry.meta)) : Buffer.alloc(0)
+  const meta = entry.meta.positions?.length || entry.meta.items ? Buffer.from(JSON.stringify(entry.meta)) : Buffer.alloc(0)
   const out = Buffer.allocUnsafe(HEADER_BYTES + meta.length + entry.body.length)
   out.writeUInt8(1, 0)
   out.writeUInt8(SIGNALS.indexOf(entry.signal), 1)

@@ -106,6 +106,8 @@ interface TailedFile {
   lastGrowthMs: number
   /** safe offset included in the last appended entry */
   flushedOffset: number
+  /** records assembled but not yet in a batch (at most one read chunk's worth) */
+  backlog: AssembledRecord[]
 }
 
 const SCOPE = { name: 'periscope-agent/file_tail', version: '', attributes: [], droppedAttributesCount: 0 }
@@ -119,7 +121,6 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
   const now = deps.now ?? Date.now
   const files = new Map<string, TailedFile>()
   const readBuffer = Buffer.allocUnsafe(options.readChunkBytes)
-  const assembled: AssembledRecord[] = []
   let batch = new Map<Resource, LogRecord[]>()
   let batchRecords = 0
   let batchBytes = 0
@@ -132,6 +133,13 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
   let polling: Promise<void> | undefined
   let stopped = false
   const warnedSkipped = new Set<string>()
+
+  /** every byte before this is in a batch already (or skipped) */
+  function safeOffset(file: TailedFile): number {
+    let offset = file.assembler.safeOffset(file.readOffset)
+    for (const record of file.backlog) if (record.startOffset < offset) offset = record.startOffset
+    return offset
+  }
 
   function position(file: TailedFile, offset: number): FilePosition {
     return {
@@ -204,6 +212,7 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
       lineFormat: options.format === 'cri' ? 'auto' : options.format,
       lastGrowthMs: now(),
       flushedOffset: offset,
+      backlog: [],
     }
     files.set(file.key, file)
     // a file must be checkpointed from the moment it is tracked: a restart before any of its lines
@@ -288,29 +297,37 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
     await deps.checkpoints.save()
   }
 
-  function addRecords(file: TailedFile, observedNs: bigint): void {
-    if (assembled.length === 0) return
-    let records = batch.get(file.resource)
-    if (!records) {
-      records = []
-      batch.set(file.resource, records)
-    }
-    if (batchRecords === 0) batchStartedMs = now()
-    for (const item of assembled) {
-      const record = parseLine(item.text, file.lineFormat, observedNs)
-      if (record.timeUnixNano === 0n && item.timeNs !== 0n) record.timeUnixNano = item.timeNs
-      record.attributes.push(file.fileAttribute)
-      if (item.stream) record.attributes.push(STREAM_ATTRIBUTES[item.stream]!)
-      if (item.truncated) {
-        record.attributes.push(TRUNCATED_ATTRIBUTE)
-        deps.metrics.truncatedRecords.inc()
+  /** Moves the file's backlog into the batch, cutting (appending) batches at their bounds; false when paused. */
+  async function drainBacklog(file: TailedFile, observedNs: bigint): Promise<boolean> {
+    while (file.backlog.length > 0) {
+      if (batchRecords === 0) batchStartedMs = now()
+      let records = batch.get(file.resource)
+      if (!records) {
+        records = []
+        batch.set(file.resource, records)
       }
-      records.push(record)
-      batchBytes += item.text.length + 64
+      let taken = 0
+      while (taken < file.backlog.length && batchRecords < options.batch.maxRecords && batchBytes < options.batch.maxBytes) {
+        const item = file.backlog[taken++]!
+        const record = parseLine(item.text, file.lineFormat, observedNs)
+        if (record.timeUnixNano === 0n && item.timeNs !== 0n) record.timeUnixNano = item.timeNs
+        record.attributes.push(file.fileAttribute)
+        if (item.stream) record.attributes.push(STREAM_ATTRIBUTES[item.stream]!)
+        if (item.truncated) {
+          record.attributes.push(TRUNCATED_ATTRIBUTE)
+          deps.metrics.truncatedRecords.inc()
+        }
+        records.push(record)
+        batchRecords++
+        batchBytes += item.text.length + 64
+      }
+      deps.counters.received(taken)
+      file.backlog.splice(0, taken)
+      if (batchRecords >= options.batch.maxRecords || batchBytes >= options.batch.maxBytes) {
+        if (!(await flushBatch())) return false
+      }
     }
-    batchRecords += assembled.length
-    deps.counters.received(assembled.length)
-    assembled.length = 0
+    return true
   }
 
   /** Appends the current batch; false when the buffer is full (the batch is then kept). */
@@ -319,7 +336,7 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
     const offsets: Array<[TailedFile, number]> = []
     const positions: FilePosition[] = []
     for (const file of files.values()) {
-      const safe = file.assembler.safeOffset(file.readOffset)
+      const safe = safeOffset(file)
       if (safe !== file.flushedOffset) {
         offsets.push([file, safe])
         positions.push(position(file, safe))
@@ -336,7 +353,7 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
         schemaUrl: '',
       })),
     }
-    const payload = encodeEntry({ signal: 'logs', meta: { positions }, body: deps.encodeLogs(request) })
+    const payload = encodeEntry({ signal: 'logs', meta: { items: batchRecords, positions }, body: deps.encodeLogs(request) })
     pendingEntry = { payload, records: batchRecords, offsets }
     batch = new Map()
     batchRecords = 0
@@ -358,6 +375,7 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
   }
 
   async function readFile(file: TailedFile, nowMs: number, observedNs: bigint): Promise<boolean> {
+    if (!(await drainBacklog(file, observedNs))) return false
     let st
     try {
       st = await file.handle.stat()
@@ -368,8 +386,8 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
     if (st.size < file.readOffset) {
       await countTruncation(file.path, file.fingerprint, file.readOffset)
       // what was read before the truncation is still good: ship its pending records first
-      file.assembler.drain(assembled)
-      addRecords(file, BigInt(nowMs) * 1_000_000n)
+      file.assembler.drain(file.backlog)
+      if (!(await drainBacklog(file, observedNs))) return false
       file.readOffset = 0
       file.flushedOffset = 0
       const { cri } = resourceFor(file.path)
@@ -385,17 +403,13 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
     while (file.readOffset < budgetEnd) {
       const { bytesRead } = await file.handle.read(readBuffer, 0, Math.min(readBuffer.length, budgetEnd - file.readOffset), file.readOffset)
       if (bytesRead === 0) break
-      file.assembler.push(readBuffer.subarray(0, bytesRead), file.readOffset, nowMs, assembled)
+      file.assembler.push(readBuffer.subarray(0, bytesRead), file.readOffset, nowMs, file.backlog)
       file.readOffset += bytesRead
       file.lastGrowthMs = nowMs
-      addRecords(file, observedNs)
-      if (batchRecords >= options.batch.maxRecords || batchBytes >= options.batch.maxBytes) {
-        if (!(await flushBatch())) return false
-      }
+      if (!(await drainBacklog(file, observedNs))) return false
     }
-    file.assembler.tick(nowMs, assembled)
-    addRecords(file, observedNs)
-    return true
+    file.assembler.tick(nowMs, file.backlog)
+    return drainBacklog(file, observedNs)
   }
 
   async function pollOnce(): Promise<void> {
@@ -418,8 +432,8 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
       const atEnd = st === undefined || st.size <= file.readOffset
       if (!atEnd || nowMs - Math.max(file.lastGrowthMs, file.orphanSinceMs) < options.orphanIdleMs) continue
       // rotated away and quiet: its last partial line and pending multi-line record are final
-      file.assembler.drain(assembled)
-      addRecords(file, observedNs)
+      file.assembler.drain(file.backlog)
+      if (!(await drainBacklog(file, observedNs))) return
       if (!(await flushBatch())) return
       deps.metrics.rotations.inc()
       deps.metrics.skippedBytes.inc(file.assembler.skippedBytes)
