@@ -165,7 +165,7 @@ export function resolveConfig(input: unknown, env: Env = process.env): { config:
   const warnings: string[] = []
   let options: Record<string, unknown> = {}
   if (isRecord(input)) options = input
-  else if (input !== undefined) warnings.push(`init() options must be an object, got ${typeof input}; using the environment and defaults`)
+  else if (input !== undefined) warnings.push(`init() options must be an object, got ${input === null ? 'null' : typeof input}; using the environment and defaults`)
   for (const key of Object.keys(options)) {
     if (!KNOWN_OPTIONS.has(key)) warnings.push(`unknown option '${key}' ignored`)
   }
