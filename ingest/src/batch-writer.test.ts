@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import fc from 'fast-check'
 import type { Batch, BusRecord } from '@periscope/pipeline'
 import { createLogger } from '@periscope/runtime'
@@ -46,7 +46,7 @@ function harness(): Harness {
       group: 'g',
       store,
       ledger,
-      bus: dlq,
+      deadLetters: dlq.send,
       consumer: () => consumer,
       limits: { maxRows: 20, maxBytes: 1e9 },
       minInsertIntervalMs: 0,
@@ -109,12 +109,10 @@ describe('createBatchWriter', () => {
     const writer = createBatchWriter(h.options({ defaultTenantId: '' }))
     await writer.handle(batchOf([good[0]!, poisonRecord(), good[1]!, noTenant], 7))
     expect(seqs(h.store).sort((a, b) => a - b)).toEqual([0, 1, 2, 3])
-    expect(h.dlq.sent.map((s) => [s.topic, s.record.headers['periscope-source-offset'], s.record.headers['periscope-error']?.split(':')[0]])).toEqual([
-      ['otlp.traces.dlq', '8', 'undecodable'],
-      ['otlp.traces.dlq', '10', 'no_tenant'],
+    expect(h.dlq.sent.map((l) => [l.topic, l.partition, l.record.offset, l.tenant, String(l.error).split(':')[0]])).toEqual([
+      ['otlp.traces', 0, '8', 'acme', 'undecodable'],
+      ['otlp.traces', 0, '10', '', 'no_tenant'],
     ])
-    expect(h.dlq.sent[0]!.record.headers['periscope-tenant']).toBe('acme')
-    expect(h.dlq.sent[0]!.record.headers['periscope-source-partition']).toBe('0')
   })
 
   it('retries a failing insert with the partition paused, and resolves only once it landed', async () => {
@@ -184,17 +182,35 @@ describe('createBatchWriter', () => {
     expect(budget.usedBytes).toBe(0)
   })
 
-  it('paces inserts of one partition unless the range is full', async () => {
-    const h = harness()
-    const writer = createBatchWriter(h.options({ minInsertIntervalMs: 40 }))
-    await writer.handle(batchOf(spanRecords({ records: 1, spansPerRecord: 1 }), 0))
-    const t0 = performance.now()
-    await writer.handle(batchOf(spanRecords({ firstSeq: 1, records: 1, spansPerRecord: 1 }), 1))
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(35)
-    // a full range (20 rows) goes at once
-    const t1 = performance.now()
-    await writer.handle(batchOf(spanRecords({ firstSeq: 2, records: 1, spansPerRecord: 20 }), 2))
-    expect(performance.now() - t1).toBeLessThan(35)
+  it('paces inserts of a caught-up partition unless the range is full; a backlog is not paced', async () => {
+    vi.useFakeTimers()
+    try {
+      const h = harness()
+      const writer = createBatchWriter(h.options({ minInsertIntervalMs: 1000 }))
+      /** ms of fake time the batch took to be written */
+      const fakeMsFor = async (batch: Batch): Promise<number> => {
+        let done = false
+        const handled = writer.handle(batch).then(() => (done = true))
+        let elapsedMs = 0
+        while (!done && elapsedMs < 5000) {
+          await vi.advanceTimersByTimeAsync(100)
+          elapsedMs += 100
+        }
+        await handled
+        return elapsedMs
+      }
+      expect(await fakeMsFor(batchOf(spanRecords({ records: 1, spansPerRecord: 1 }), 0))).toBe(100)
+      // caught up (high watermark right after the batch) and not full: waits out the interval,
+      // counted from the previous insert (at fake time 0, 100 ms before this batch came)
+      expect(await fakeMsFor(batchOf(spanRecords({ firstSeq: 1, records: 1, spansPerRecord: 1 }), 1))).toBe(900)
+      // a full range (20 rows) goes at once
+      expect(await fakeMsFor(batchOf(spanRecords({ firstSeq: 2, records: 1, spansPerRecord: 20 }), 2))).toBe(100)
+      // a backlog behind the batch: goes at once
+      expect(await fakeMsFor({ ...batchOf(spanRecords({ firstSeq: 22, records: 1, spansPerRecord: 1 }), 3), highWatermark: '100' })).toBe(100)
+      expect(seqs(h.store)).toHaveLength(23)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('no span is lost or duplicated across crashes at any point and redeliveries of any size (simulation)', async () => {

@@ -24,15 +24,19 @@
  *    duplicate the rest of the range (counted, logged as an error) but never loses rows.
  *
  * Bounded memory: a batch is admitted against a byte budget before it is decoded; while the
- * budget is spent its partition is paused. Inserts are paced per partition (at most one per
- * `minInsertIntervalMs` unless the range is full), and a failing partition is paused while the
- * insert is retried, so the bus fetches nothing more for it.
+ * budget is spent its partition is paused. A failing partition is paused while the insert is
+ * retried, so the bus fetches nothing more for it.
+ *
+ * Batching: a batch is cut into ranges of ≥ `limits.maxRows` rows (or maxBytes), the last one
+ * smaller. A partition that is caught up inserts at most once per `minInsertIntervalMs` unless the
+ * range is full: the wait lets the next fetch find more records. A partition with a backlog is not
+ * paced (its next batch is ready, and could not join this insert anyway: the bus commits per batch).
  */
 import type { Signal, TableName } from '@periscope/model'
-import { createBackoff, createFlushPacer, deadLetterTopic, isFull, type BackoffOptions, type Batch, type BatchLimits, type Bus, type BusRecord, type Consumer } from '@periscope/pipeline'
+import { createBackoff, createFlushPacer, deadLetterTopic, isFull, type BackoffOptions, type Batch, type BatchLimits, type Consumer, type DeadLetter, type SendOutcome } from '@periscope/pipeline'
 import type { Logger } from '@periscope/runtime'
 import type { Store } from '@periscope/store'
-import { deadLetterRecord } from './dead-letter.ts'
+import { deadLetterOf } from './dead-letter.ts'
 import { insertDedupToken } from './dedup-token.ts'
 import { decodeRecord, tablesOf, type DecodedRecord } from './decode-record.ts'
 import { DeadLetterFailed, ReplayIncomplete, Stopping } from './errors.ts'
@@ -46,7 +50,8 @@ export interface BatchWriterOptions {
   group: string
   store: Pick<Store, 'insert'>
   ledger: RangeLedger
-  bus: Pick<Bus, 'send'>
+  /** durably sends dead letters (the bus's sendToDeadLetters) */
+  deadLetters: (letters: DeadLetter[]) => Promise<SendOutcome>
   /** the consumer this writer serves, once it exists (pause/resume of partitions) */
   consumer: () => Pick<Consumer, 'pause' | 'resume'> | undefined
   limits: BatchLimits
@@ -84,7 +89,7 @@ interface PartitionState {
 const FAILING_ERROR_AFTER_MS = 60_000
 
 export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
-  const { signal, group, store, ledger, bus, limits, budget, metrics, logger, stopSignal } = options
+  const { signal, group, store, ledger, limits, budget, metrics, logger, stopSignal } = options
   const now = options.now ?? Date.now
   const tables = tablesOf(signal)
   const pacer = createFlushPacer({ minIntervalMs: options.minInsertIntervalMs })
@@ -136,24 +141,23 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
   }
 
   async function sendDeadLetters(batch: Batch, decoded: readonly DecodedRecord[], state: PartitionState): Promise<void> {
-    const dlq = deadLetterTopic(batch.topic)
-    const letters: BusRecord[] = []
+    const letters: DeadLetter[] = []
     for (const [i, d] of decoded.entries()) {
       if (d.ok) continue
-      letters.push(deadLetterRecord(batch.records[i]!, { topic: batch.topic, partition: batch.partition, tenantId: d.tenantId }, d.poison))
+      letters.push(deadLetterOf(batch.records[i]!, { topic: batch.topic, partition: batch.partition, tenantId: d.tenantId }, d.poison))
       logger.warn({ topic: batch.topic, partition: batch.partition, offset: batch.records[i]!.offset, reason: d.poison.reason, error: d.poison.message }, 'record sent to the dead-letter topic')
     }
     if (letters.length === 0) return
     await retrying('dead-letter send', batch.topic, batch.partition, state, async () => {
-      const outcome = await bus.send(dlq, letters)
+      const outcome = await options.deadLetters(letters)
       if (outcome.status === 'success') return
-      if (outcome.status === 'failure') logger.error({ topic: dlq, err: outcome.error }, 'the dead-letter topic refuses records; the partition waits')
-      throw outcome.status === 'failure' ? new DeadLetterFailed(dlq, outcome.error.message, { cause: outcome.error }) : outcome.error
+      if (outcome.status === 'failure') logger.error({ topic: deadLetterTopic(batch.topic), err: outcome.error }, 'the dead-letter topic refuses records; the partition waits')
+      throw outcome.status === 'failure' ? new DeadLetterFailed(deadLetterTopic(batch.topic), outcome.error.message, { cause: outcome.error }) : outcome.error
     })
     for (const d of decoded) if (!d.ok) metrics.deadLetter(batch.topic, d.poison.reason)
   }
 
-  async function insertRange(batch: Batch, range: PlannedRange, decoded: readonly DecodedRecord[], state: PartitionState): Promise<void> {
+  async function insertRange(batch: Batch, range: PlannedRange, decoded: readonly DecodedRecord[], state: PartitionState, mayPace: boolean): Promise<void> {
     const rowsByTable = new Map<TableName, object[]>()
     let rowCount = 0
     let bytes = 0
@@ -170,7 +174,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
     }
     if (rowCount === 0) return
     const paceKey = `${batch.topic}/${batch.partition}`
-    const waitMs = pacer.delayMs(paceKey, now(), isFull({ rows: rowCount, bytes }, limits))
+    const waitMs = mayPace ? pacer.delayMs(paceKey, now(), isFull({ rows: rowCount, bytes }, limits)) : 0
     if (waitMs > 0) await sleep(waitMs, stopSignal)
     if (range.pinned) metrics.replayedRange(batch.topic)
     for (const table of tables) {
@@ -244,7 +248,14 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
       state.pins = [...state.pins, ...fresh]
     }
     await sendDeadLetters(batch, decoded, state)
-    for (const range of rangePlan.ranges) await insertRange(batch, range, decoded, state)
+    // Waiting before an insert only makes the next one larger when the records after it are not
+    // there yet: so only the batch's last range is paced, and only when the partition is caught up.
+    // While catching up, inserts are as large as the bus's batches (size maxBatchRecords/Bytes so
+    // that one holds ≥ batch.maxRows rows).
+    const caughtUp = BigInt(batch.highWatermark) <= offsets[offsets.length - 1]! + 1n
+    for (const [i, range] of rangePlan.ranges.entries()) {
+      await insertRange(batch, range, decoded, state, caughtUp && i === rangePlan.ranges.length - 1)
+    }
     state.nextOffset = offsets[offsets.length - 1]! + 1n
     state.pins = []
     state.incompleteDeliveries = 0

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deadLetterRecord, MAX_ERROR_CHARS } from './dead-letter.ts'
+import { deadLetterOf } from './dead-letter.ts'
 
 const record = {
   key: Buffer.from('k'),
@@ -9,24 +9,9 @@ const record = {
   timestampMs: 0,
 }
 
-describe('deadLetterRecord', () => {
-  it('keeps key, value and headers and adds where it came from and why', () => {
-    const dead = deadLetterRecord(record, { topic: 'otlp.traces', partition: 2, tenantId: 'acme' }, { reason: 'undecodable', message: 'index out of range' })
-    expect(dead.key).toBe(record.key)
-    expect(dead.value).toBe(record.value)
-    expect(dead.headers).toEqual({
-      'periscope-signal': 'traces',
-      'periscope-schema-version': '1',
-      'periscope-tenant': 'acme',
-      'periscope-source-topic': 'otlp.traces',
-      'periscope-source-partition': '2',
-      'periscope-source-offset': '42',
-      'periscope-error': 'undecodable: index out of range',
-    })
-  })
-
-  it('bounds the error text', () => {
-    const dead = deadLetterRecord(record, { topic: 't', partition: 0, tenantId: '' }, { reason: 'invalid_items', message: 'x'.repeat(5000) })
-    expect(dead.headers['periscope-error']!.length).toBe(MAX_ERROR_CHARS)
+describe('deadLetterOf', () => {
+  it('names where the record came from, its tenant, and the reason before the message', () => {
+    const letter = deadLetterOf(record, { topic: 'otlp.traces', partition: 2, tenantId: 'acme' }, { reason: 'undecodable', message: 'index out of range' })
+    expect(letter).toEqual({ topic: 'otlp.traces', partition: 2, record, error: 'undecodable: index out of range', tenant: 'acme' })
   })
 })

@@ -6,7 +6,7 @@
  * - a range ledger kept in an array, with the same read rule as the ClickHouse one.
  */
 import { createSelfMetrics } from '@periscope/runtime'
-import type { BusRecord, SendOutcome } from '@periscope/pipeline'
+import type { DeadLetter, SendOutcome } from '@periscope/pipeline'
 import { createIngestMetrics, type IngestMetrics } from '../ingest-metrics.ts'
 import { resolveOpenRanges, type PartitionKey, type RangeLedger } from '../offset-ledger.ts'
 import type { OffsetRange } from '../range-plan.ts'
@@ -86,16 +86,16 @@ export function createFakeLedger(): FakeLedger {
 }
 
 export interface FakeDeadLetters {
-  send(topic: string, records: BusRecord[]): Promise<SendOutcome>
-  readonly sent: Array<{ topic: string; record: BusRecord }>
+  send(letters: DeadLetter[]): Promise<SendOutcome>
+  readonly sent: DeadLetter[]
 }
 
 export function createFakeDeadLetters(): FakeDeadLetters {
-  const sent: Array<{ topic: string; record: BusRecord }> = []
+  const sent: DeadLetter[] = []
   return {
     sent,
-    async send(topic, records) {
-      for (const record of records) sent.push({ topic, record })
+    async send(letters) {
+      sent.push(...letters)
       return { status: 'success' }
     },
   }

@@ -9,8 +9,11 @@
 import { encodeTraces, SpanKind, type Span, type TracesRequest } from '@periscope/model'
 import { HEADERS, type BusRecord } from '@periscope/pipeline'
 
-/** 2024-01-01T00:00:00Z in unix ns; spans are one ms apart from there */
-export const BASE_TIME_NS = 1_704_067_200_000_000_000n
+/**
+ * The start of the previous UTC hour, in unix ns, fixed when this module loads; spans are one ms
+ * apart from there. Recent on purpose: the store's retention TTL drops rows older than it at once.
+ */
+export const BASE_TIME_NS = BigInt(Math.floor(Date.now() / 3_600_000) - 1) * 3_600_000_000_000n
 
 function idBytes(length: number, seed: number, salt: number): Uint8Array {
   const out = new Uint8Array(length)

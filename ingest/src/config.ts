@@ -1,0 +1,110 @@
+/**
+ * Ingest's configuration: schema defaults < file (PERISCOPE_INGEST_CONFIG_FILE, YAML or JSON) <
+ * environment (PERISCOPE_INGEST_<SECTION>_<KEY>, e.g. PERISCOPE_INGEST_BATCH_MAX_ROWS=20000).
+ * Validated and frozen by @periscope/runtime's loadConfig; every violation is listed at once.
+ * This is the only ingest file that reads process.env.
+ */
+import { Type, type Static } from 'typebox'
+import { loadConfig } from '@periscope/runtime'
+import { BusConfigSchema } from '@periscope/pipeline'
+import { StoreConfigSchema } from '@periscope/store'
+
+const MiB = 1 << 20
+
+export const SignalSchema = Type.Union([Type.Literal('traces'), Type.Literal('logs'), Type.Literal('metrics')])
+
+export const BatchSchema = Type.Object(
+  {
+    maxRows: Type.Integer({ minimum: 1, default: 10_000, description: 'an insert goes at once when it holds this many rows' }),
+    maxBytes: Type.Integer({ minimum: 1024, default: 16 * MiB, description: 'an insert goes at once when its records hold this many encoded bytes' }),
+    minInsertIntervalMs: Type.Integer({
+      minimum: 0,
+      maximum: 60_000,
+      default: 1000,
+      description: 'least time between two inserts of one partition, unless the insert is full',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+)
+
+export const IngestSettingsSchema = Type.Object(
+  {
+    signals: Type.Array(SignalSchema, { minItems: 1, uniqueItems: true, default: ['traces', 'logs', 'metrics'], description: 'one consumer group per signal' }),
+    groupIdPrefix: Type.String({ minLength: 1, default: 'periscope-ingest', description: 'consumer groups are <prefix>-<signal>' }),
+    defaultTenantId: Type.String({
+      default: 'default',
+      description: "tenant of records without a periscope-tenant header (e.g. from an OpenTelemetry Collector); '' sends them to the dead-letter topic",
+    }),
+    batch: BatchSchema,
+    maxPendingBytes: Type.Integer({ minimum: MiB, default: 256 * MiB, description: 'encoded bytes of the batches held at once; past it partitions are paused' }),
+    retry: Type.Object(
+      {
+        initialDelayMs: Type.Integer({ minimum: 1, default: 100 }),
+        maxDelayMs: Type.Integer({ minimum: 1, default: 30_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    maxIncompleteReplays: Type.Integer({
+      minimum: 1,
+      default: 5,
+      description: 'deliveries of a replayed batch that ends inside a planned range before it is written as it is (may duplicate rows)',
+    }),
+    stopGraceMs: Type.Integer({ minimum: 0, default: 10_000, description: 'time given to batches in hand at stop before their retries are abandoned' }),
+  },
+  { additionalProperties: false, default: {} },
+)
+
+export const IngestConfigSchema = Type.Object(
+  {
+    ingest: IngestSettingsSchema,
+    bus: BusConfigSchema,
+    store: StoreConfigSchema,
+    http: Type.Object(
+      {
+        host: Type.String({ default: '0.0.0.0' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8081, description: '/healthz, /readyz, /metrics' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    logLevel: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      { default: 'info' },
+    ),
+    shutdownTimeoutMs: Type.Integer({ minimum: 1000, default: 30_000 }),
+  },
+  { additionalProperties: false },
+)
+
+export type IngestConfig = Static<typeof IngestConfigSchema>
+/** What build() needs: bus and store are passed in already open. */
+export type IngestSettings = Static<typeof IngestSettingsSchema>
+
+const FILE_VARIABLE = 'PERISCOPE_INGEST_CONFIG_FILE'
+
+export function warnings(config: IngestConfig): string[] {
+  const out: string[] = []
+  const s = config.ingest
+  if (s.retry.maxDelayMs < s.retry.initialDelayMs) {
+    out.push(`ingest.retry.maxDelayMs (${s.retry.maxDelayMs}) is below initialDelayMs (${s.retry.initialDelayMs}); every retry waits at most maxDelayMs`)
+  }
+  if (s.maxPendingBytes < 2 * s.batch.maxBytes) {
+    out.push(
+      `ingest.maxPendingBytes (${s.maxPendingBytes}) holds fewer than two full batches of ingest.batch.maxBytes (${s.batch.maxBytes}); ` +
+        'partitions will take turns — consider raising ingest.maxPendingBytes',
+    )
+  }
+  if (s.stopGraceMs >= config.shutdownTimeoutMs) {
+    out.push(`ingest.stopGraceMs (${s.stopGraceMs}) is not below shutdownTimeoutMs (${config.shutdownTimeoutMs}); the bus and store may not be closed cleanly`)
+  }
+  return out
+}
+
+export function loadIngestConfig(env: Readonly<Record<string, string | undefined>> = process.env): IngestConfig {
+  return loadConfig(IngestConfigSchema, {
+    env,
+    envPrefix: 'PERISCOPE_INGEST',
+    file: env[FILE_VARIABLE],
+    ignoreEnv: [FILE_VARIABLE],
+    warnings,
+  })
+}
