@@ -1,5 +1,5 @@
 /** Writes an agent YAML config for tests and the benchmark, with fast timings, and loads it. */
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
 import { loadAgentConfig, type LoadedAgentConfig } from '../config.ts'
@@ -43,6 +43,7 @@ export function testAgentConfigTree(dataDir: string, collectorUrl: string, extra
 }
 
 export function writeTestAgentConfig(dataDir: string, collectorUrl: string, extra: Tree = {}): string {
+  mkdirSync(dataDir, { recursive: true })
   const path = join(dataDir, 'agent.yaml')
   writeFileSync(path, stringify(testAgentConfigTree(dataDir, collectorUrl, extra)))
   return path

@@ -1,0 +1,69 @@
+/** Runs the real agent (main.ts) as a child process, for crash tests and the benchmark. */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
+
+export interface AgentProcess {
+  child: ChildProcess
+  /** the port of its HTTP server (OTLP receiver, /metrics) */
+  port: number
+  /** its stdout lines so far (pino JSON) */
+  output: string[]
+  kill(signal?: NodeJS.Signals): Promise<void>
+  /** the value of one /metrics series (sum over label sets matching `labelFilter`), 0 when absent */
+  metric(name: string, labelFilter?: string): Promise<number>
+}
+
+const MAIN = join(import.meta.dirname, '..', 'main.ts')
+
+export function startAgentProcess(configPath: string, env: NodeJS.ProcessEnv = {}): Promise<AgentProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--config', configPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env['PATH'], TZ: 'UTC', ...env },
+    })
+    const output: string[] = []
+    let stderr = ''
+    let rest = ''
+    let settled = false
+    const timer = setTimeout(() => fail(new Error(`agent did not start within 30 s: ${stderr}`)), 30_000)
+    function fail(error: Error): void {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      child.kill('SIGKILL')
+      reject(error)
+    }
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('exit', (code) => fail(new Error(`agent exited with ${code} before listening: ${stderr}`)))
+    child.stdout!.on('data', (d: Buffer) => {
+      const lines = (rest + d.toString()).split('\n')
+      rest = lines.pop()!
+      for (const line of lines) {
+        output.push(line)
+        if (settled || !line.includes('agent listening')) continue
+        const port = (JSON.parse(line) as { address: Array<{ port: number }> }).address[0]!.port
+        settled = true
+        clearTimeout(timer)
+        resolve({
+          child,
+          port,
+          output,
+          async kill(signal = 'SIGKILL') {
+            if (child.exitCode !== null || child.signalCode !== null) return
+            const exited = new Promise((r) => child.once('exit', r))
+            child.kill(signal)
+            await exited
+          },
+          async metric(name, labelFilter = '') {
+            const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+            let sum = 0
+            for (const l of text.split('\n')) {
+              if (l.startsWith(name) && (l[name.length] === ' ' || l[name.length] === '{') && l.includes(labelFilter)) sum += Number(l.slice(l.lastIndexOf(' ') + 1))
+            }
+            return sum
+          },
+        })
+      }
+    })
+  })
+}
