@@ -135,7 +135,7 @@ export async function build(deps: CollectorDeps): Promise<FastifyInstance> {
     // one line per request would be a debug line per event; the metrics count requests instead
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: maxBodyBytes,
-    ignoreTrailingSlash: true,
+    routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
   })
   app.decorateRequest('otlp', null)
