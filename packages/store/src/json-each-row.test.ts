@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compileRowSerializer, encoderFor, nsToDecimalSeconds, serializeRows } from './json-each-row.ts'
+import { compileBatchSerializer, compileRowSerializer, encoderFor, nsToDecimalSeconds } from './json-each-row.ts'
 
 describe('nsToDecimalSeconds', () => {
   it('writes seconds and exactly nine fraction digits', () => {
@@ -64,12 +64,21 @@ describe('compileRowSerializer', () => {
 
   it('names the column whose value has the wrong type', () => {
     const row = { TenantId: 't', Timestamp: 1700000000000, Duration: 0n, Attrs: {}, 'Events.Name': [] }
-    expect(() => serialize(row)).toThrow(/^column Timestamp: expected unix nanoseconds/)
-    expect(() => serialize({ ...row, Timestamp: 0n, TenantId: 5 })).toThrow('column TenantId: expected a string')
+    expect(() => serialize(row)).toThrow(/^row 0, column Timestamp: expected unix nanoseconds/)
+    expect(() => serialize({ ...row, Timestamp: 0n, TenantId: 5 })).toThrow(/^row 0, column TenantId: expected a string/)
   })
 
-  it('joins rows with a newline after each', () => {
-    const row = { TenantId: 't', Timestamp: 0n, Duration: 0n, Attrs: {}, 'Events.Name': [] }
-    expect(serializeRows(serialize, [row, row]).split('\n')).toHaveLength(3)
+  it('writes a batch with a newline after each row, reusing the JSON of a shared object only while it is the same object', () => {
+    const batch = compileBatchSerializer([
+      { name: 'A', type: 'Map(LowCardinality(String), String)' },
+      { name: 'N', type: 'UInt8' },
+    ])
+    const shared: Record<string, string> = { k: 'v1' }
+    expect(batch([{ A: shared, N: 1 }, { A: shared, N: 2 }, { A: { k: 'v2' }, N: 3 }])).toBe(
+      '{"A":{"k":"v1"},"N":1}\n{"A":{"k":"v1"},"N":2}\n{"A":{"k":"v2"},"N":3}\n',
+    )
+    shared.k = 'changed'
+    expect(batch([{ A: shared, N: 1 }])).toBe('{"A":{"k":"changed"},"N":1}\n')
+    expect(() => batch([{ A: {}, N: 1 }, { A: {}, N: 'x' }])).toThrow(/^row 1, column N: expected an integer/)
   })
 })

@@ -26,7 +26,8 @@ export interface ColumnSpec {
   defaultKind?: string
 }
 
-export type RowSerializer = (row: object) => string
+/** Serialises rows into one JSONEachRow body, each row followed by a newline. */
+export type BatchSerializer = (rows: readonly object[]) => string
 
 type Encoder = (value: unknown) => string
 
@@ -191,61 +192,83 @@ export function encoderFor(type: string): Encoder {
 }
 
 /**
- * Compiles a serializer for rows of a table with these columns. The generated function is
- * straight-line code (one property read and one concatenation per column), which V8 optimises
- * far better than a generic walk of the object.
+ * Compiles a serializer for batches of rows of a table with these columns. The generated
+ * function is straight-line code (one property read and one concatenation per column), which V8
+ * optimises far better than a generic walk of the object. Object-valued columns (maps, arrays)
+ * reuse the previous row's JSON when the row holds the very same object — rows built from one
+ * OTLP resource share its attribute object, and resource attributes are most of a span's bytes.
+ * That memory lives only for one call, so objects mutated between batches are never stale.
  */
-export function compileRowSerializer(columns: readonly ColumnSpec[]): RowSerializer {
+export function compileBatchSerializer(columns: readonly ColumnSpec[]): BatchSerializer {
   const insertable = columns.filter((c) => !c.defaultKind || c.defaultKind === 'DEFAULT')
   if (insertable.length === 0) throw new Error('a table without insertable columns cannot be serialised')
   const encoders = insertable.map((column) => encoderFor(column.type))
-  const lines: string[] = ['let v; let s = "";']
+  const declarations: string[] = []
+  const body: string[] = []
   insertable.forEach((column, i) => {
     const encoder = encoders[i]
     const key = JSON.stringify(',' + JSON.stringify(column.name) + ':')
     const onMissing = column.defaultKind === 'DEFAULT' ? '' : `missing(${i});`
-    lines.push(`v = row[${JSON.stringify(column.name)}];`)
+    body.push(`v = row[${JSON.stringify(column.name)}];`)
     if (encoder === encodeString) {
       // inlined: most columns are strings, and JSON.stringify of a string is native
-      lines.push(`if (typeof v === "string") s += ${key} + JSON.stringify(v); else if (v === undefined) { ${onMissing} } else bad(${i});`)
+      body.push(`if (typeof v === "string") s += ${key} + JSON.stringify(v); else if (v === undefined) { ${onMissing} } else bad(${i});`)
+    } else if (encoder === encodeNativeJson) {
+      declarations.push(`let last${i}, json${i} = "";`)
+      body.push(
+        `if (v === undefined) { ${onMissing} } else { if (v !== last${i}) { json${i} = nativeJson(v); last${i} = v; } s += ${key} + json${i}; }`,
+      )
     } else {
-      const call = encoder === encodeNativeJson ? 'nativeJson(v)' : `enc[${i}](v)`
-      lines.push(`if (v === undefined) { ${onMissing} } else s += ${key} + ${call};`)
+      body.push(`if (v === undefined) { ${onMissing} } else s += ${key} + enc[${i}](v);`)
     }
   })
-  lines.push('return "{" + s.slice(1) + "}";')
+  const source = [
+    'return function serializeBatch(rows) {',
+    'let out = "";',
+    ...declarations,
+    'for (let r = 0; r < rows.length; r++) {',
+    'const row = rows[r]; let v; let s = "";',
+    ...body,
+    'out += "{" + s.slice(1) + "}\\n";',
+    '}',
+    'return out;',
+    '}',
+  ].join('\n')
   const missing = (i: number): never => {
     throw new TypeError(`row has no value for column ${insertable[i]!.name}`)
   }
   const bad = (i: number): never => {
     throw new TypeError(`column ${insertable[i]!.name}: expected a string`)
   }
-  const factory = new Function('enc', 'missing', 'bad', 'nativeJson', `return function serializeRow(row) {\n${lines.join('\n')}\n}`)
-  const serialize = factory(encoders, missing, bad, encodeNativeJson) as RowSerializer
-  return (row) => {
+  const serialize = new Function('enc', 'missing', 'bad', 'nativeJson', source)(encoders, missing, bad, encodeNativeJson) as BatchSerializer
+  return (rows) => {
     try {
-      return serialize(row)
+      return serialize(rows)
     } catch (error) {
-      if (error instanceof TypeError && /^(row has no value|column )/.test(error.message)) throw error
-      // error path only: find the column whose value the encoder rejected, to name it
-      const column = insertable.find((c, i) => {
-        const value = (row as Record<string, unknown>)[c.name]
-        if (value === undefined) return false
-        try {
-          encoders[i]!(value)
-          return false
-        } catch {
-          return true
-        }
-      })
-      throw new TypeError(`column ${column?.name ?? '?'}: ${(error as Error).message}`, { cause: error })
+      throw describeFailure(error, rows, insertable, encoders)
     }
   }
 }
 
-/** Serialises rows into one JSONEachRow body (each row followed by '\n'). */
-export function serializeRows(serialize: RowSerializer, rows: readonly object[]): string {
-  let body = ''
-  for (let i = 0; i < rows.length; i++) body += serialize(rows[i]!) + '\n'
-  return body
+/** Error path only: names the row and column whose value an encoder rejected. */
+function describeFailure(error: unknown, rows: readonly object[], columns: readonly ColumnSpec[], encoders: readonly Encoder[]): Error {
+  if (!(error instanceof TypeError)) return error as Error
+  for (let r = 0; r < rows.length; r++) {
+    for (let i = 0; i < columns.length; i++) {
+      const value = (rows[r] as Record<string, unknown>)[columns[i]!.name]
+      if (value === undefined) continue
+      try {
+        encoders[i]!(value)
+      } catch (cause) {
+        return new TypeError(`row ${r}, column ${columns[i]!.name}: ${(cause as Error).message}`, { cause })
+      }
+    }
+  }
+  return /^(row has no value|column )/.test(error.message) ? error : new TypeError(`cannot serialise rows: ${error.message}`, { cause: error })
+}
+
+/** Serialises one row (no trailing newline); for tests and single inserts. */
+export function compileRowSerializer(columns: readonly ColumnSpec[]): (row: object) => string {
+  const batch = compileBatchSerializer(columns)
+  return (row) => batch([row]).slice(0, -1)
 }

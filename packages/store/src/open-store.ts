@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs'
 import { Readable } from 'node:stream'
 import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions, type ClickHouseSettings } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
-import { compileRowSerializer, serializeRows, type ColumnSpec, type RowSerializer } from './json-each-row.ts'
+import { compileBatchSerializer, type BatchSerializer, type ColumnSpec } from './json-each-row.ts'
 import { DEFAULT_TTL, type StoreConfigInput, type Ttl } from './store-config.ts'
 
 export interface InsertOptions {
@@ -142,11 +142,11 @@ export async function openStore(config: StoreConfigInput): Promise<Store> {
 
   // Serializers are compiled from the live table definition, so the wire format can never drift
   // from the schema; a failed lookup is not cached (the table may appear after a migration).
-  const serializers = new Map<string, Promise<RowSerializer>>()
-  const serializerFor = (table: string): Promise<RowSerializer> => {
+  const serializers = new Map<string, Promise<BatchSerializer>>()
+  const serializerFor = (table: string): Promise<BatchSerializer> => {
     let pending = serializers.get(table)
     if (!pending) {
-      pending = loadColumns(client, table).then(compileRowSerializer)
+      pending = loadColumns(client, table).then(compileBatchSerializer)
       pending.catch(() => serializers.delete(table))
       serializers.set(table, pending)
     }
@@ -163,7 +163,7 @@ export async function openStore(config: StoreConfigInput): Promise<Store> {
       if (rows.length === 0) return
       const query = `INSERT INTO ${quoteIdentifier(table)} SETTINGS ${insertSettings(options?.dedupToken, cluster)} FORMAT JSONEachRow`
       try {
-        const body = serializeRows(await serializerFor(table), rows)
+        const body = (await serializerFor(table))(rows)
         const result = await client.exec({ query, values: Readable.from([Buffer.from(body)], { objectMode: false }) })
         // the (empty) response must be consumed to release the HTTP socket
         for await (const _ of result.stream) void _
