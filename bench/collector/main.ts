@@ -160,7 +160,8 @@ async function steady(bus: 'null' | 'local'): Promise<number> {
 }
 
 // `npm run bench:collector -- null` runs the null-bus scenarios only
-const buses = process.argv[2] === 'null' || process.argv[2] === 'local' ? [process.argv[2]] : (['null', 'local'] as const)
+const only = process.argv[2]
+const buses: ('null' | 'local')[] = only === 'null' || only === 'local' ? [only] : ['null', 'local']
 
 const rows: BenchRow[] = []
 for (const bus of buses) {

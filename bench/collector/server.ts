@@ -7,8 +7,7 @@
  * durable log (fsync with group commit), as `npm start` runs it.
  */
 import { build, createMemoryApiKeySource, createTenantResolver, DEFAULT_ITEM_RULES, generateApiKey } from '@periscope/collector/app'
-import * as pipeline from '@periscope/pipeline'
-import type { Bus } from '@periscope/pipeline'
+import { openBus, type Bus } from '@periscope/pipeline'
 import { createLogger, createSelfMetrics } from '@periscope/runtime'
 
 const [busKind = 'null', dataDir = '/tmp/periscope-bench-collector'] = process.argv.slice(2)
@@ -28,7 +27,7 @@ const nullBus: Bus = {
   async close() {},
 }
 
-const bus = busKind === 'local' ? await pipeline.openBus({ kind: 'local', dir: dataDir }) : nullBus
+const bus = busKind === 'local' ? await openBus({ kind: 'local', dir: dataDir }) : nullBus
 if (busKind === 'local') await bus.ensureTopics(['otlp.traces', 'otlp.logs', 'otlp.metrics'])
 const key = generateApiKey()
 const source = createMemoryApiKeySource([{ keyId: key.keyId, tenantId: 'bench', keyHash: key.keyHash, revoked: false }])
