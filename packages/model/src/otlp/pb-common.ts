@@ -9,7 +9,7 @@
 import type { AnyValue, EntityRef, InstrumentationScope, KeyValue, NumberValue, Resource } from './types.ts'
 
 /** A protobufjs message object: plain property bag. */
-export type PbObject = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+export type PbObject = Record<string, any>
 
 export interface LongLike {
   low: number

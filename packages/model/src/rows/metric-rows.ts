@@ -60,19 +60,19 @@ export function metricRows(req: MetricsRequest, tenantId: string): { rows: Metri
         const m = sm.metrics[k]!
         const d = m.data
         if (d.type === 'none') continue
+        // built once per metric; point paths only when a point is rejected
         const metricPath = `resourceMetrics[${i}].scopeMetrics[${j}].metrics[${k}]`
         const whole = rc === null || sc === null ? { field: '', reason: `${rc === null ? 'resource' : 'scope'} attributes: ${TOO_DEEP}` } : metricProblem(m)
         const points: PointBase[] = d.dataPoints
         for (let l = 0; l < points.length; l++) {
           const p = points[l]!
-          const pointPath = `${metricPath}.${d.type}.dataPoints[${l}]`
           if (whole !== null) {
-            rejected.push({ path: whole.field === '' ? pointPath : `${metricPath}.${whole.field}`, reason: whole.reason })
+            rejected.push({ path: whole.field === '' ? `${metricPath}.${d.type}.dataPoints[${l}]` : `${metricPath}.${whole.field}`, reason: whole.reason })
             continue
           }
           const problem = dataPointProblem(p)
           if (problem !== null) {
-            rejected.push({ path: `${pointPath}.${problem.field}`, reason: problem.reason })
+            rejected.push({ path: `${metricPath}.${d.type}.dataPoints[${l}].${problem.field}`, reason: problem.reason })
             continue
           }
           const attrs = flattenAttributes(p.attributes)!
