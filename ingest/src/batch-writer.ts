@@ -40,7 +40,7 @@ import { deadLetterOf } from './dead-letter.ts'
 import { insertDedupToken } from './dedup-token.ts'
 import { decodeRecord, tablesOf, type DecodedRecord } from './decode-record.ts'
 import { DeadLetterFailed, ReplayIncomplete, Stopping } from './errors.ts'
-import type { IngestMetrics } from './ingest-metrics.ts'
+import type { IngestMetrics, RetriedStep } from './ingest-metrics.ts'
 import type { MemoryBudget } from './memory-budget.ts'
 import type { PartitionKey, RangeLedger } from './offset-ledger.ts'
 import { planRanges, planRangesAcceptingPartial, type OffsetRange, type PlannedRange, type RangePlan } from './range-plan.ts'
@@ -109,7 +109,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
   }
 
   /** Runs `attempt` until it succeeds, pausing the partition while it fails; throws only when stopping. */
-  async function retrying<T>(what: string, topic: string, partition: number, state: PartitionState, attempt: () => Promise<T>): Promise<T> {
+  async function retrying<T>(what: RetriedStep, table: string | undefined, topic: string, partition: number, state: PartitionState, attempt: () => Promise<T>): Promise<T> {
     const backoff = createBackoff(options.backoff, options.random)
     let failingSinceMs: number | undefined
     let escalated = false
@@ -119,18 +119,19 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
         try {
           const value = await attempt()
           if (failingSinceMs !== undefined) {
-            logger.warn({ topic, partition, what, attempts: backoff.attempts, failedForMs: now() - failingSinceMs }, 'ingest recovered')
+            logger.warn({ topic, partition, what, table, attempts: backoff.attempts, failedForMs: now() - failingSinceMs }, 'ingest recovered')
           }
           return value
         } catch (error) {
           if (stopSignal.aborted) throw new Stopping({ cause: error })
+          metrics.retried(what)
           if (failingSinceMs === undefined) {
             failingSinceMs = now()
             pause(topic, partition, state)
-            logger.warn({ topic, partition, what, err: error }, 'ingest step failed; retrying with backoff, partition paused')
+            logger.warn({ topic, partition, what, table, err: error }, 'ingest step failed; retrying with backoff, partition paused')
           } else if (!escalated && now() - failingSinceMs >= FAILING_ERROR_AFTER_MS) {
             escalated = true
-            logger.error({ topic, partition, what, err: error, failedForMs: now() - failingSinceMs }, 'ingest step keeps failing; nothing past it is committed')
+            logger.error({ topic, partition, what, table, err: error, failedForMs: now() - failingSinceMs }, 'ingest step keeps failing; nothing past it is committed')
           }
           await sleep(Math.max(10, backoff.nextDelayMs()), stopSignal)
         }
@@ -148,7 +149,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
       logger.warn({ topic: batch.topic, partition: batch.partition, offset: batch.records[i]!.offset, reason: d.poison.reason, error: d.poison.message }, 'record sent to the dead-letter topic')
     }
     if (letters.length === 0) return
-    await retrying('dead-letter send', batch.topic, batch.partition, state, async () => {
+    await retrying('dead_letter', undefined, batch.topic, batch.partition, state, async () => {
       const outcome = await options.deadLetters(letters)
       if (outcome.status === 'success') return
       if (outcome.status === 'failure') logger.error({ topic: deadLetterTopic(batch.topic), err: outcome.error }, 'the dead-letter topic refuses records; the partition waits')
@@ -181,7 +182,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
       const rows = rowsByTable.get(table)
       if (!rows) continue
       const dedupToken = insertDedupToken({ topic: batch.topic, partition: batch.partition, first: range.first, last: range.tokenLast ?? range.last }, table)
-      await retrying(`insert into ${table}`, batch.topic, batch.partition, state, async () => {
+      await retrying('insert', table, batch.topic, batch.partition, state, async () => {
         const startedMs = performance.now()
         try {
           await store.insert(table, rows, { dedupToken })
@@ -202,7 +203,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
     const last = offsets[offsets.length - 1]!
     if (state.nextOffset !== first) {
       // not a continuation of what this process wrote: ranges planned before must be honoured
-      state.pins = await retrying('range ledger read', batch.topic, batch.partition, state, () => ledger.openRanges(key, first))
+      state.pins = await retrying('ledger_read', undefined, batch.topic, batch.partition, state, () => ledger.openRanges(key, first))
       state.incompleteDeliveries = 0
       state.nextOffset = first
     }
@@ -224,7 +225,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
     )
     metrics.replayFallback(batch.topic)
     const rest: OffsetRange = { first: last + 1n, last: pin.last }
-    await retrying('range ledger write', batch.topic, batch.partition, state, () => ledger.record(key, [rest]))
+    await retrying('ledger_write', undefined, batch.topic, batch.partition, state, () => ledger.record(key, [rest]))
     state.incompleteDeliveries = 0
     const fallback = planRangesAcceptingPartial(offsets, weights, state.pins, limits)
     // in memory the range is now two: the part written here (old token) and the rest (new plan)
@@ -243,7 +244,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
     const rangePlan = await plan(batch, key, offsets, decoded, state)
     const fresh = rangePlan.ranges.filter((r) => !r.pinned).map(({ first, last }) => ({ first, last }))
     if (fresh.length > 0) {
-      await retrying('range ledger write', batch.topic, batch.partition, state, () => ledger.record(key, fresh))
+      await retrying('ledger_write', undefined, batch.topic, batch.partition, state, () => ledger.record(key, fresh))
       // a delivery of this batch again (after a failure below) reproduces these ranges
       state.pins = [...state.pins, ...fresh]
     }

@@ -1,6 +1,6 @@
 /**
  * What ingest counts, on /metrics. Labels are bounded: topic (three signal topics), table (seven),
- * partition (the topics' partition count), dead-letter reason (four), outcome (two).
+ * partition (the topics' partition count), dead-letter reason (four), outcome (two), retried step (four).
  */
 import type { SelfMetrics } from '@periscope/runtime'
 import type { PartitionLag } from '@periscope/pipeline'
@@ -16,7 +16,11 @@ export interface IngestMetrics {
   /** a replayed batch ended inside a planned range and was written as it was (may duplicate rows) */
   replayFallback(topic: string): void
   partitionPaused(topic: string, paused: boolean): void
+  /** a failed attempt of a step that is retried */
+  retried(step: RetriedStep): void
 }
+
+export type RetriedStep = 'insert' | 'ledger_read' | 'ledger_write' | 'dead_letter'
 
 export interface IngestMetricsOptions {
   /** read at scrape time: the lag of every consumer ingest runs */
@@ -40,6 +44,11 @@ export function createIngestMetrics(self: SelfMetrics, options: IngestMetricsOpt
     name: 'periscope_ingest_replay_fallbacks_total',
     help: 'replayed batches that ended inside a planned range and were written as they were (rows may be duplicated)',
     labelNames: ['topic'],
+  })
+  const retries = self.counter<'step'>({
+    name: 'periscope_ingest_retries_total',
+    help: 'failed attempts that were retried (ClickHouse or the bus unavailable); nothing past them is committed',
+    labelNames: ['step'],
   })
   const paused = self.gauge<'topic'>({ name: 'periscope_ingest_paused_partitions', help: 'partitions paused for failing inserts or the memory budget', labelNames: ['topic'] })
   self.gauge<'topic' | 'partition'>({
@@ -66,5 +75,6 @@ export function createIngestMetrics(self: SelfMetrics, options: IngestMetricsOpt
     replayedRange: (topic) => replays.inc({ topic }),
     replayFallback: (topic) => fallbacks.inc({ topic }),
     partitionPaused: (topic, isPaused) => paused.inc({ topic }, isPaused ? 1 : -1),
+    retried: (step) => retries.inc({ step }),
   }
 }
