@@ -1,4 +1,5 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -147,6 +148,16 @@ describe('store on embedded ClickHouse', () => {
   it('rejects a row that lacks a column, naming it', async () => {
     const { Duration: _, ...incomplete } = spanFixture()
     await expect(store.insert('otel_traces', [incomplete])).rejects.toThrow(/no value for column Duration/)
+  })
+
+  it('fails to open a server it cannot reach, saying where it tried', async () => {
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await expect(openStore({ mode: 'server', url: `http://127.0.0.1:${port}`, requestTimeoutMs: 2000 })).rejects.toThrow(
+      `cannot open ClickHouse at http://127.0.0.1:${port}`,
+    )
   })
 
   it('applies the configured TTLs (0 = none) and leaves them alone on the next run', async () => {
