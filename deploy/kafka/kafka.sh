@@ -7,6 +7,11 @@
 #                     "Kafka Server started" (bounded), fail with the log tail otherwise
 #   kafka.sh stop     stop the broker this script started and wait for it to exit
 #   kafka.sh status   exit 0 when a broker answers on the client port, 3 otherwise
+#   kafka.sh acquire <id>   for test harnesses: register lease <id> (a live pid) and start a fresh
+#                     broker (empty data) when none answers; reuse one that does
+#   kafka.sh release <id>   drop lease <id> and leases of dead processes; stop the broker when no
+#                     lease is left and a lease started it (a broker started by `start` or by
+#                     someone else is never stopped here)
 #
 # Every command is idempotent and serialised by a lock file in the run directory, so several
 # test runs and helpers may call it at once.
@@ -131,12 +136,44 @@ status() {
   return 3
 }
 
+LEASES="$RUN_DIR/leases"
+STARTED_BY_LEASE="$RUN_DIR/started-by-lease"
+
+acquire() {
+  local id="$1"
+  mkdir -p "$LEASES"
+  echo "$id" >"$LEASES/$id"
+  if port_open; then
+    return 0
+  fi
+  # a broker for tests starts empty: topics of earlier runs would only slow it down
+  rm -rf "$RUN_DIR/data"
+  start
+  touch "$STARTED_BY_LEASE"
+}
+
+release() {
+  local id="$1" lease pid
+  rm -f "$LEASES/$id"
+  for lease in "$LEASES"/*; do
+    [[ -e "$lease" ]] || continue
+    pid="$(basename "$lease")"
+    kill -0 "$pid" 2>/dev/null || rm -f "$lease"
+  done
+  if [[ -f "$STARTED_BY_LEASE" ]] && [[ -z "$(ls -A "$LEASES" 2>/dev/null)" ]]; then
+    stop
+    rm -f "$STARTED_BY_LEASE"
+  fi
+}
+
 cmd="${1:-}"
 case "$cmd" in
   fetch | start | stop | status) ;;
-  *) echo "usage: $0 fetch|start|stop|status" >&2; exit 2 ;;
+  acquire | release)
+    [[ "${2:-}" =~ ^[0-9]+$ ]] || { echo "usage: $0 $cmd <pid>" >&2; exit 2; } ;;
+  *) echo "usage: $0 fetch|start|stop|status|acquire <pid>|release <pid>" >&2; exit 2 ;;
 esac
 mkdir -p "$RUN_DIR"
 exec 9>"$RUN_DIR/kafka.sh.lock"
 flock 9
-"$cmd"
+"$cmd" "${@:2}"

@@ -1,0 +1,159 @@
+/**
+ * A consumer-group member of the KafkaBus, over kafkajs `eachBatch`.
+ *
+ * Invariants:
+ * - No auto-commit, `eachBatchAutoResolve: false`: an offset is resolved and committed only after
+ *   `eachBatch` resolved for the records below it.
+ * - A fetched kafkajs batch is handed over in chunks of at most maxBatchRecords; each chunk is
+ *   committed before the next is handed over.
+ * - A chunk whose handler threw is delivered again: the partition is sought back to the chunk's
+ *   first offset (which, without auto-commit, only moves the fetch position), after a backoff that
+ *   doubles per consecutive failure, with heartbeats during it.
+ * - Heartbeats run every heartbeatIntervalMs while a handler works, so a long batch does not get the
+ *   member evicted. A commit refused because the group rebalanced is rethrown to kafkajs, which
+ *   rejoins; the chunk was not committed and its next owner gets it again (at-least-once).
+ */
+import type { Admin, Consumer as KafkaConsumer, Kafka, KafkaMessage } from 'kafkajs'
+import type { Logger } from 'pino'
+import type { ConsumedRecord, Consumer, ConsumerRunOptions, PartitionLag } from './bus.ts'
+import type { ResolvedKafkaBusConfig } from './bus-config.ts'
+import type { BusCounters } from './bus-deps.ts'
+
+export interface KafkaConsumerDeps {
+  kafka: Kafka
+  admin: () => Promise<Admin>
+  options: ConsumerRunOptions
+  settings: ResolvedKafkaBusConfig
+  logger: Logger
+  counters: BusCounters
+}
+
+export async function startKafkaConsumer(deps: KafkaConsumerDeps): Promise<Consumer> {
+  const { kafka, options, settings, logger, counters } = deps
+  const consumer: KafkaConsumer = kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: settings.sessionTimeoutMs,
+    rebalanceTimeout: settings.rebalanceTimeoutMs,
+    heartbeatInterval: settings.heartbeatIntervalMs,
+    maxBytesPerPartition: settings.maxBytesPerPartition,
+    maxBytes: settings.maxBytesPerPartition * 4,
+    maxWaitTimeInMs: settings.maxWaitTimeMs,
+    allowAutoTopicCreation: false,
+    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 },
+  })
+  let assigned: Array<{ topic: string; partition: number }> = []
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    assigned = Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) =>
+      partitions.map((partition) => ({ topic, partition })),
+    )
+  })
+  const failures = new Map<string, number>()
+
+  try {
+    await consumer.connect()
+    await consumer.subscribe({ topics: options.topics, fromBeginning: true })
+  } catch (error) {
+    await consumer.disconnect().catch(() => undefined)
+    throw new Error(`cannot join consumer group ${options.groupId} on ${options.topics.join(', ')}`, { cause: error })
+  }
+
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: 1,
+    async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }) {
+      const { topic, partition } = batch
+      const key = `${topic}/${partition}`
+      for (let start = 0; start < batch.messages.length; start += settings.maxBatchRecords) {
+        if (!isRunning() || isStale()) return
+        const chunk = batch.messages.slice(start, start + settings.maxBatchRecords)
+        const first = chunk[0]!.offset
+        const last = chunk[chunk.length - 1]!.offset
+        const beat = setInterval(() => void heartbeat().catch(() => undefined), settings.heartbeatIntervalMs)
+        try {
+          await options.eachBatch({ topic, partition, records: chunk.map(toRecord), highWatermark: batch.highWatermark })
+        } catch (error) {
+          const count = (failures.get(key) ?? 0) + 1
+          failures.set(key, count)
+          const backoffMs = Math.min(settings.maxRetryBackoffMs, settings.retryBackoffMs * 2 ** (count - 1))
+          counters.add('batches_failed')
+          logger.warn(
+            { topic, partition, groupId: options.groupId, err: error, failures: count, backoffMs },
+            'bus consumer: batch handler failed; the batch will be delivered again',
+          )
+          consumer.seek({ topic, partition, offset: first })
+          await sleepWithHeartbeats(backoffMs, heartbeat, settings.heartbeatIntervalMs, isRunning)
+          return
+        } finally {
+          clearInterval(beat)
+        }
+        failures.delete(key)
+        counters.add('records_consumed', chunk.length)
+        resolveOffset(last)
+        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }])
+      }
+    },
+  })
+
+  let stopped: Promise<void> | null = null
+  return {
+    pause(topic, partition) {
+      consumer.pause([{ topic, partitions: [partition] }])
+    },
+    resume(topic, partition) {
+      consumer.resume([{ topic, partitions: [partition] }])
+    },
+    async lag(): Promise<PartitionLag[]> {
+      const mine = assigned
+      if (mine.length === 0) return []
+      const admin = await deps.admin()
+      const topics = [...new Set(mine.map((a) => a.topic))]
+      const committed = await admin.fetchOffsets({ groupId: options.groupId, topics })
+      const result: PartitionLag[] = []
+      for (const topic of topics) {
+        const ends = await admin.fetchTopicOffsets(topic)
+        const groupOffsets = committed.find((c) => c.topic === topic)?.partitions ?? []
+        for (const { partition } of mine.filter((a) => a.topic === topic)) {
+          const end = ends.find((e) => e.partition === partition)
+          const high = BigInt(end?.high ?? '0')
+          const low = BigInt(end?.low ?? '0')
+          const raw = groupOffsets.find((g) => g.partition === partition)?.offset ?? '-1'
+          // -1: nothing committed yet; the group starts at the log start (fromBeginning)
+          const at = BigInt(raw) < 0n ? low : BigInt(raw)
+          result.push({ topic, partition, committedOffset: at.toString(), highWatermark: high.toString(), lag: Number(high > at ? high - at : 0n) })
+        }
+      }
+      return result
+    },
+    stop() {
+      // disconnect stops fetching, waits for the batch in hand and leaves the group
+      stopped ??= consumer.disconnect().then(() => {
+        assigned = []
+      })
+      return stopped
+    },
+  }
+}
+
+function toRecord(message: KafkaMessage): ConsumedRecord {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value === undefined) continue
+    headers[name] = Array.isArray(value) ? String(value[value.length - 1]) : value.toString()
+  }
+  return {
+    key: message.key,
+    value: message.value ?? Buffer.alloc(0),
+    headers,
+    offset: message.offset,
+    timestampMs: Number(message.timestamp),
+  }
+}
+
+async function sleepWithHeartbeats(ms: number, heartbeat: () => Promise<void>, intervalMs: number, isRunning: () => boolean): Promise<void> {
+  const until = Date.now() + ms
+  while (Date.now() < until && isRunning()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, until - Date.now())))
+    await heartbeat().catch(() => undefined)
+  }
+}
