@@ -25,7 +25,8 @@ export interface InsertOptions {
   /**
    * Idempotency key of this batch: a second insert of the same rows with the same token is
    * dropped by ClickHouse (within the last 1000 inserts per table, see 0001_signals.sql).
-   * Ingest derives it from topic, partition and offset range.
+   * Ingest derives it from topic, partition and offset range. Exact for batches below ClickHouse's
+   * insert block size (about 1M rows / 256 MiB), which a larger batch would be split by.
    */
   dedupToken?: string
 }
