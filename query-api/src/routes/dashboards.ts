@@ -1,0 +1,2 @@
+import type { RouteModule } from './route-module.ts'
+export const dashboardsRoutes: RouteModule = { name: 'dashboards', register() {} }

@@ -1,0 +1,2 @@
+import type { RouteModule } from './route-module.ts'
+export const metricsRoutes: RouteModule = { name: 'metrics', register() {} }
