@@ -17,6 +17,8 @@ export default defineConfig({
           name: 'unit',
           include: ['**/src/**/*.test.ts', 'sdk/**/*.test.ts', 'deploy/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/*.int.test.ts'],
+          // unit files run first, then the integration files with their own worker count
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -30,6 +32,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // chdb and the broker share two cores: keep integration files from starving each other
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
