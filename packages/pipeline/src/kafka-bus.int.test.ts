@@ -1,7 +1,7 @@
 import { createServer } from 'node:net'
 import { pino } from 'pino'
 import { describe, expect, inject, it } from 'vitest'
-import { registerBusContract } from './bus.contract.ts'
+import { registerBusContract, sleep, uniqueTopic, waitFor } from './bus.contract.ts'
 import type { KafkaBusConfig } from './bus-config.ts'
 import { openBus } from './open-bus.ts'
 
@@ -45,6 +45,34 @@ describe('KafkaBus', () => {
       expect(outcome.status).toBe('retryable')
       expect(elapsedMs).toBeLessThan(3_000)
       expect(await bus.ready()).toBe(false)
+    } finally {
+      await bus.close()
+    }
+  })
+
+  it('heartbeats through a batch longer than the session timeout, so the member keeps its partitions', async () => {
+    const bus = await openBus({ ...config(), sessionTimeoutMs: 2_000, heartbeatIntervalMs: 300 }, { logger: pino({ level: 'silent' }) })
+    try {
+      const topic = uniqueTopic('long-batch')
+      await bus.ensureTopics([topic])
+      expect((await bus.send(topic, [{ key: null, value: Buffer.from('slow'), headers: {} }])).status).toBe('success')
+      let deliveries = 0
+      const consumer = await bus.consume({
+        groupId: 'long-batch',
+        topics: [topic],
+        async eachBatch() {
+          deliveries++
+          if (deliveries === 1) await sleep(5_000)
+        },
+      })
+      try {
+        await waitFor('the slow batch to be committed', async () => deliveries >= 1 && (await consumer.lag()).every((l) => l.lag === 0), 20_000)
+        await sleep(1_000)
+        // evicted members lose their commit and get the batch again; a heartbeating one does not
+        expect(deliveries).toBe(1)
+      } finally {
+        await consumer.stop()
+      }
     } finally {
       await bus.close()
     }
