@@ -24,26 +24,23 @@ export interface TraceContext {
 
 const EMPTY = new Uint8Array(0)
 
-export function hexToBytes(hex: string, byteLength: number): Uint8Array | undefined {
-  if (hex.length !== byteLength * 2) return undefined
-  const bytes = new Uint8Array(byteLength)
-  let nonZero = false
-  for (let i = 0; i < byteLength; i++) {
-    const byte = parseInt(hex.slice(i * 2, i * 2 + 2), 16)
-    if (Number.isNaN(byte) || !/^[0-9a-fA-F]{2}$/.test(hex.slice(i * 2, i * 2 + 2))) return undefined
-    if (byte !== 0) nonZero = true
-    bytes[i] = byte
-  }
-  return nonZero ? bytes : undefined
+const HEX_RE: Record<number, RegExp> = { 16: /^[0-9a-fA-F]{32}$/, 8: /^[0-9a-fA-F]{16}$/ }
+
+/** Lowercase or uppercase hex of exactly `byteLength` bytes, not all zeros → bytes; else undefined. */
+export function hexToBytes(hex: string, byteLength: 8 | 16): Uint8Array | undefined {
+  if (hex.length !== byteLength * 2 || !HEX_RE[byteLength]!.test(hex)) return undefined
+  const bytes = Buffer.from(hex, 'hex')
+  for (let i = 0; i < byteLength; i++) if (bytes[i] !== 0) return new Uint8Array(bytes.buffer, bytes.byteOffset, byteLength)
+  return undefined
 }
 
-function takeId(fields: Record<string, unknown>, keys: readonly string[], nestedKey: string, byteLength: number): Uint8Array {
+function takeId(fields: Record<string, unknown>, keys: readonly string[], nestedKey: string, byteLength: 8 | 16): Uint8Array {
   for (const key of keys) {
     const value = fields[key]
     if (typeof value !== 'string') continue
     const bytes = hexToBytes(value, byteLength)
     if (bytes) {
-      delete fields[key]
+      fields[key] = undefined
       return bytes
     }
   }
@@ -73,7 +70,7 @@ export function liftTraceContext(fields: Record<string, unknown>): TraceContext 
       const n = typeof value === 'number' ? value : typeof value === 'string' ? parseInt(value, 16) : NaN
       if (Number.isInteger(n) && n >= 0 && n <= 255) {
         flags = n
-        delete fields[key]
+        fields[key] = undefined
         break
       }
     }

@@ -63,7 +63,7 @@ function takeFirst(fields: Record<string, unknown>, keys: readonly string[], acc
   for (const key of keys) {
     const value = fields[key]
     if (value !== undefined && accept(value)) {
-      delete fields[key]
+      fields[key] = undefined
       return value
     }
   }
@@ -79,7 +79,7 @@ function fromFields(fields: Record<string, unknown>, text: string, observedNs: b
     const parsed = parseTimestampNs(value)
     if (parsed !== undefined) {
       timeNs = parsed
-      delete fields[key]
+      fields[key] = undefined
       break
     }
   }
