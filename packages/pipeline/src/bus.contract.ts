@@ -117,6 +117,13 @@ export function registerBusContract(target: BusContractTarget): void {
       expect(Date.now() - t0).toBeLessThan((config.sendTimeoutMs ?? 10_000) + 2_000)
     })
 
+    it('refuses, in bounded time, to consume a topic that does not exist', async () => {
+      const bus = await open()
+      const t0 = Date.now()
+      await expect(bus.consume({ groupId: 'missing', topics: [uniqueTopic('missing')], eachBatch: async () => {} })).rejects.toThrow()
+      expect(Date.now() - t0).toBeLessThan(20_000)
+    })
+
     it('commits an offset only after the handler succeeded', async () => {
       const bus = await open()
       const topic = uniqueTopic('commit')

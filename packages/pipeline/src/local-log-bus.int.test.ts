@@ -144,6 +144,35 @@ describe('LocalLogBus', () => {
     }
   })
 
+  it('recovers a newest segment larger than one scan chunk without cutting good records', async () => {
+    const dir = freshDir('large-scan')
+    // frames of F bytes, with 4 MiB mod F in 1..7: a 4 MiB scan chunk ends inside a frame header
+    const chunk = 4 * 1024 * 1024
+    let frame = 1000
+    while (chunk % frame < 1 || chunk % frame > 7) frame++
+    const valueBytes = frame - 34 // 8 length+crc, 8 offset, 8 timestamp, 4 key length, 2 header count, 4 value length
+    const total = Math.ceil((chunk * 1.1) / frame)
+    let bus = await openLocal({ dir, partitions: 1 })
+    await bus.ensureTopics(['t'])
+    for (let i = 0; i < total; i += 500) {
+      const records = Array.from({ length: Math.min(500, total - i) }, () => ({ key: null, value: Buffer.alloc(valueBytes, 'v'), headers: {} }))
+      expect((await bus.send('t', records)).status).toBe('success')
+    }
+    await bus.close()
+    expect(statSync(segmentsOf(dir, 't', 0)[0]!).size).toBe(16 + total * frame)
+    const counters = createBusCounters()
+    bus = await openLocal({ dir, partitions: 1 }, counters)
+    try {
+      expect(counters.get('corrupt_tails_truncated')).toBe(0)
+      expect((await bus.send('t', [record(0)])).status).toBe('success')
+      const records = await readAll(bus, 't', total + 1)
+      expect(records.length).toBe(total + 1)
+      expect(records[total]!.offset).toBe(String(total))
+    } finally {
+      await bus.close()
+    }
+  })
+
   it('skips the rest of a sealed segment with a corrupt record and reads the segments after it', async () => {
     const dir = freshDir('corrupt-sealed')
     let bus = await openLocal({ dir, partitions: 1, segmentBytes: 4096 })

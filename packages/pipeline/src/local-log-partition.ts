@@ -22,6 +22,7 @@ import type { Logger } from 'pino'
 import type { BusRecord, ConsumedRecord } from './bus.ts'
 import type { BusCounters } from './bus-deps.ts'
 import {
+  FRAME_HEADER_BYTES,
   SEGMENT_HEADER_BYTES,
   decodeFrames,
   encodeFrames,
@@ -495,10 +496,10 @@ async function scanSegment(path: string, base: number, sizeBytes: number): Promi
       offset = decoded.nextOffset
       if (decoded.stop === 'corrupt') return { headerDamaged: false, goodBytes: position, endOffset: offset, index, stop: 'corrupt' }
       if (decoded.stop === 'partial') {
-        if (position + (decoded.neededBytes ?? Infinity) > sizeBytes || chunk.length < length) {
-          return { headerDamaged: false, goodBytes: position, endOffset: offset, index, stop: 'partial' }
-        }
-        chunkBytes = Math.max(SCAN_CHUNK_BYTES, decoded.neededBytes ?? 0)
+        // the chunk ended inside a frame: a torn tail only if the file ends inside it too
+        const neededBytes = decoded.neededBytes ?? FRAME_HEADER_BYTES
+        if (position + neededBytes > sizeBytes) return { headerDamaged: false, goodBytes: position, endOffset: offset, index, stop: 'partial' }
+        chunkBytes = Math.max(SCAN_CHUNK_BYTES, neededBytes)
         continue
       }
       chunkBytes = SCAN_CHUNK_BYTES
