@@ -17,7 +17,7 @@ export interface Harness {
   store: Store
   dir: string
   /** a new app over the same store (config overrides per app) */
-  app(options?: { config?: Parameters<typeof defaultAppConfig>[0]; clock?: Clock; extraRoutes?: RouteModule[] }): Promise<ApiInstance>
+  app(options?: { config?: Parameters<typeof defaultAppConfig>[0]; clock?: Clock; extraRoutes?: RouteModule[]; logLevel?: 'silent' | 'error' | 'warn' }): Promise<ApiInstance>
   /** `Authorization` header of a new token */
   token(tenantId: string, role: Role): Promise<{ authorization: string }>
   close(): Promise<void>
@@ -35,7 +35,7 @@ export async function openHarness(name: string): Promise<Harness> {
       const config: AppConfig = defaultAppConfig(options.config)
       const app = await build({
         config,
-        logger: createLogger({ service: 'query-api', level: 'silent' }),
+        logger: createLogger({ service: 'query-api', level: options.logLevel ?? 'silent' }),
         store,
         metrics: createSelfMetrics({ service: 'query-api', defaultMetrics: false }),
         ...(options.clock ? { clock: options.clock } : {}),
