@@ -30,7 +30,7 @@ async function startAgent(extra: Record<string, unknown> = {}): Promise<{ agent:
   return { agent, collector, dir }
 }
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('condition not met in time')
