@@ -40,8 +40,24 @@ describe('ingest killed with SIGKILL mid-stream (local log)', () => {
       await produce(producer, TOPICS.traces, spanRecords({ firstSeq, records: RECORDS_PER_HALF, spansPerRecord: SPANS_PER_RECORD, tenantId }), 100)
       await producer.close()
     }
+    // Each life reads batches of another size and cuts inserts at another row count (as after a
+    // config change), so a replay meets other batch boundaries than the life that planned it:
+    // only the range ledger makes the replayed inserts carry the tokens of the first attempt.
+    let life = 0
+    const sizes = [
+      { maxBatchRecords: 25, maxRows: 50 },
+      { maxBatchRecords: 40, maxRows: 70 },
+      { maxBatchRecords: 15, maxRows: 35 },
+      { maxBatchRecords: 33, maxRows: 90 },
+      { maxBatchRecords: 20, maxRows: 45 },
+      { maxBatchRecords: 50, maxRows: 100 },
+    ]
+    const lifeArgs = (): ChildArgs => {
+      const size = sizes[life++ % sizes.length]!
+      return { ...base, bus: { ...bus, maxBatchRecords: size.maxBatchRecords }, maxRows: size.maxRows }
+    }
     const kill = async (marker: Marker, nth: number, freeze: boolean): Promise<string[]> => {
-      const outcome = await runChild({ ...base, stopAt: { marker, nth, freeze } }, { killAt: { marker, nth }, timeoutMs: 60_000 })
+      const outcome = await runChild({ ...lifeArgs(), stopAt: { marker, nth, freeze } }, { killAt: { marker, nth }, timeoutMs: 60_000 })
       expect(outcome.signal, outcome.stderr).toBe('SIGKILL')
       expect(outcome.marks).toContain(outcome.marks.find((m) => m.startsWith(`${marker} ${nth}`)))
       return outcome.marks
@@ -59,11 +75,11 @@ describe('ingest killed with SIGKILL mid-stream (local log)', () => {
     // 4: after an acknowledged insert again, further into the stream
     await kill('insert-done', 4, true)
     // 5: at no particular point
-    const fifth = await runChild(base, { killAfterReadyMs: 300, timeoutMs: 60_000 })
+    const fifth = await runChild(lifeArgs(), { killAfterReadyMs: 300, timeoutMs: 60_000 })
     expect(fifth.signal, fifth.stderr).toBe('SIGKILL')
 
     const total = 2 * RECORDS_PER_HALF * SPANS_PER_RECORD
-    const final = await runChild({ ...base, finish: { expectedSpans: total, timeoutMs: 60_000 } }, { timeoutMs: 90_000 })
+    const final = await runChild({ ...lifeArgs(), finish: { expectedSpans: total, timeoutMs: 60_000 } }, { timeoutMs: 90_000 })
     expect(final.code, final.stderr).toBe(0)
     expect(final.result).toMatchObject({ rows: total, distinct: total, minSeq: 0, maxSeq: total - 1 })
     // materialized views saw every span exactly once: replayed inserts were dropped before them

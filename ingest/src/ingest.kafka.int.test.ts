@@ -10,12 +10,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { HEADERS, TOPICS, deadLetterTopic, openBus, type Bus, type BusConfig, type ConsumedRecord } from '@periscope/pipeline'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HEADERS, TOPICS, deadLetterTopic, openBus, type Bus, type ConsumedRecord } from '@periscope/pipeline'
 import { createLogger, createSelfMetrics, type SelfMetrics } from '@periscope/runtime'
 import { migrate, openStore, type Store } from '@periscope/store'
 import { build, type Ingest } from './app.ts'
 import { countSpans, produce, sleep, waitFor } from './testing/harness.ts'
+import { kafkaBusConfig } from './testing/kafka.ts'
 import { poisonRecord, spanRecords } from './testing/span-records.ts'
 
 const run = `${process.pid}-${Date.now()}`
@@ -24,22 +25,6 @@ let store: Store
 let bus: Bus
 let ingest: Ingest
 let metrics: SelfMetrics
-
-export function kafkaBusConfig(clientId: string): BusConfig {
-  return {
-    kind: 'kafka',
-    brokers: inject('kafkaBrokers').split(','),
-    clientId,
-    partitions: 3,
-    // a restarted member should not wait long for a dead one to be evicted
-    sessionTimeoutMs: 6_000,
-    heartbeatIntervalMs: 500,
-    rebalanceTimeoutMs: 10_000,
-    maxBatchRecords: 1000,
-    retryBackoffMs: 50,
-    maxRetryBackoffMs: 500,
-  }
-}
 
 beforeAll(async () => {
   store = await openStore({ mode: 'embedded', path: join(dir, 'db') })
