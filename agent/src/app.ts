@@ -24,6 +24,9 @@ import { createScraper, type ScrapeTarget, type Scraper } from './sources/promet
 import { stringAttribute } from './transforms/any-value.ts'
 import { hostResourceAttributes } from './transforms/enrich.ts'
 
+// for embedders (the all-in-one launcher): the config loader and schema travel with the app
+export { loadAgentConfig, AgentConfigSchema, type AgentConfig, type LoadedAgentConfig } from './config.ts'
+
 export interface AgentDeps {
   config: AgentConfig
   hostName: string
