@@ -18,6 +18,7 @@ import type { Logger } from 'pino'
 import type { ConsumedRecord, Consumer, ConsumerRunOptions, PartitionLag } from './bus.ts'
 import type { ResolvedKafkaBusConfig } from './bus-config.ts'
 import type { BusCounters } from './bus-deps.ts'
+import { setHeader } from './bus-headers.ts'
 
 export interface KafkaConsumerDeps {
   kafka: Kafka
@@ -139,7 +140,7 @@ function toRecord(message: KafkaMessage): ConsumedRecord {
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     if (value === undefined) continue
-    headers[name] = Array.isArray(value) ? String(value[value.length - 1]) : value.toString()
+    setHeader(headers, name, Array.isArray(value) ? String(value[value.length - 1]) : value.toString())
   }
   return {
     key: message.key,

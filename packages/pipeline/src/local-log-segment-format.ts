@@ -33,6 +33,7 @@
  */
 import { crc32 } from 'node:zlib'
 import type { BusRecord, ConsumedRecord } from './bus.ts'
+import { setHeader } from './bus-headers.ts'
 
 export const SEGMENT_MAGIC = Buffer.from('PSCLOG01', 'ascii')
 export const SEGMENT_HEADER_BYTES = 16
@@ -226,7 +227,7 @@ function decodePayload(payload: Buffer, offset: number): ConsumedRecord | null {
     const valueLength = payload.readUInt32BE(pos)
     pos += 4
     if (pos + valueLength > payload.length) return null
-    headers[name] = payload.toString('utf8', pos, pos + valueLength)
+    setHeader(headers, name, payload.toString('utf8', pos, pos + valueLength))
     pos += valueLength
   }
   if (pos + 4 > payload.length) return null
