@@ -2,13 +2,8 @@
  * DiskBuffer: a bounded, durable FIFO of opaque entries on local disk, for an agent that must keep
  * data across collector outages and its own SIGKILL.
  *
- * Disk format (directory `dir`):
- *   segment-<firstSeq, 16 decimal digits>.psb   entries in seq order; the newest one is "active"
- *     header  8 bytes  "PSCBUF" 0x00 0x01 (magic + format version 1)
- *     frame*  [u32 LE payloadLength][u32 LE crc32(seq bytes ++ payload)][u64 LE seq][payload]
- *   cursor                                       the highest acknowledged seq:
- *     [u64 LE ackedSeq][u32 LE crc32(those 8 bytes)], replaced atomically (write tmp + rename)
- *   lock                                         pid of the owning process
+ * Disk format: segment files of framed, checksummed entries plus a cursor file; see
+ * disk-buffer-format.ts.
  *
  * Invariants:
  * - seqs are consecutive from 1 across segments; an entry is visible to `read` only after the
@@ -25,14 +20,22 @@
  * - Recovery scans every segment: a torn or corrupt tail of the active segment (a crash mid-write)
  *   is truncated away; a corrupt frame elsewhere ends that segment and is counted.
  */
-import { crc32 } from 'node:zlib'
-import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-
-const MAGIC = Buffer.from([0x50, 0x53, 0x43, 0x42, 0x55, 0x46, 0x00, 0x01])
-const SEGMENT_HEADER_BYTES = MAGIC.length
-const FRAME_HEADER_BYTES = 16
-const SEGMENT_RE = /^segment-(\d{16})\.psb$/
+import {
+  FRAME_HEADER_BYTES,
+  MAGIC,
+  SEGMENT_HEADER_BYTES,
+  encodeCursor,
+  encodeFrame,
+  frameCrc,
+  parseSegment,
+  readCursor,
+  segmentName,
+  takeLock,
+  type ParsedFrame,
+} from './disk-buffer-format.ts'
+import { recoverSegments, type Segment } from './disk-buffer-recovery.ts'
 
 export interface DiskBufferOptions {
   dir: string
@@ -83,97 +86,11 @@ export interface DiskBuffer {
   close(): Promise<void>
 }
 
-interface Segment {
-  firstSeq: number
-  /** highest seq durable in this segment (firstSeq - 1 when empty) */
-  lastSeq: number
-  path: string
-  /** durable size in bytes, header included */
-  sizeBytes: number
-}
-
 interface Pending {
   seq: number
   frame: Buffer
   resolve: (result: AppendResult) => void
   reject: (error: Error) => void
-}
-
-function segmentName(firstSeq: number): string {
-  return `segment-${String(firstSeq).padStart(16, '0')}.psb`
-}
-
-function frameCrc(seq: number, payload: Uint8Array): number {
-  const seqBytes = Buffer.allocUnsafe(8)
-  seqBytes.writeBigUInt64LE(BigInt(seq))
-  return crc32(payload, crc32(seqBytes))
-}
-
-function encodeFrame(seq: number, payload: Uint8Array): Buffer {
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length)
-  frame.writeUInt32LE(payload.length, 0)
-  frame.writeUInt32LE(frameCrc(seq, payload), 4)
-  frame.writeBigUInt64LE(BigInt(seq), 8)
-  frame.set(payload, FRAME_HEADER_BYTES)
-  return frame
-}
-
-interface ParsedFrame {
-  seq: number
-  offset: number
-  frameBytes: number
-  payload: Buffer
-}
-
-/** Parses the frames of one segment's bytes; `validBytes` is where the last good frame ends. */
-function parseSegment(bytes: Buffer): { frames: ParsedFrame[]; validBytes: number } {
-  const frames: ParsedFrame[] = []
-  if (bytes.length < SEGMENT_HEADER_BYTES || !bytes.subarray(0, SEGMENT_HEADER_BYTES).equals(MAGIC)) {
-    return { frames, validBytes: 0 }
-  }
-  let offset = SEGMENT_HEADER_BYTES
-  while (offset + FRAME_HEADER_BYTES <= bytes.length) {
-    const length = bytes.readUInt32LE(offset)
-    const crc = bytes.readUInt32LE(offset + 4)
-    const seq = Number(bytes.readBigUInt64LE(offset + 8))
-    const end = offset + FRAME_HEADER_BYTES + length
-    if (end > bytes.length) break
-    const payload = bytes.subarray(offset + FRAME_HEADER_BYTES, end)
-    if (frameCrc(seq, payload) !== crc) break
-    frames.push({ seq, offset, frameBytes: end - offset, payload })
-    offset = end
-  }
-  return { frames, validBytes: offset }
-}
-
-async function takeLock(dir: string): Promise<void> {
-  const lockPath = join(dir, 'lock')
-  try {
-    const owner = Number((await readFile(lockPath, 'utf8')).trim())
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid) {
-      let alive = true
-      try {
-        process.kill(owner, 0)
-      } catch {
-        alive = false
-      }
-      if (alive) throw new Error(`disk buffer ${dir} is in use by process ${owner}`)
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-  }
-  await writeFile(lockPath, `${process.pid}\n`)
-}
-
-async function readCursor(dir: string): Promise<number> {
-  try {
-    const bytes = await readFile(join(dir, 'cursor'))
-    if (bytes.length !== 12 || crc32(bytes.subarray(0, 8)) !== bytes.readUInt32LE(8)) return 0
-    return Number(bytes.readBigUInt64LE(0))
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0
-    throw error
-  }
 }
 
 export async function openDiskBuffer(options: DiskBufferOptions): Promise<DiskBuffer> {
@@ -185,88 +102,14 @@ export async function openDiskBuffer(options: DiskBufferOptions): Promise<DiskBu
   await mkdir(dir, { recursive: true })
   await takeLock(dir)
 
-  let ackedSeq = await readCursor(dir)
-  const segments: Segment[] = []
-  let unackedBytes = 0
-  let corruptBytes = 0
+  const recovered = await recoverSegments(dir, await readCursor(dir), options.onCorruption)
+  const segments = recovered.segments
+  let { ackedSeq, unackedBytes, readSegmentIndex, readOffset, readSeq, lastSeq } = recovered
+  const corruptBytes = recovered.corruptBytes
+  let durableSeq = lastSeq
   let fullRejections = 0
-  /** position of the next entry to `read` */
-  let readSegmentIndex = 0
-  let readOffset = SEGMENT_HEADER_BYTES
-  let readSeq = ackedSeq
   /** frame sizes of entries read but not yet acknowledged, oldest first */
   const readQueue: Array<{ seq: number; frameBytes: number }> = []
-
-  // ---- recovery -------------------------------------------------------------------------------
-  const names = (await readdir(dir)).filter((n) => SEGMENT_RE.test(n)).sort()
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!
-    const path = join(dir, name)
-    const firstSeq = Number(SEGMENT_RE.exec(name)![1])
-    const bytes = await readFile(path)
-    const { frames, validBytes } = parseSegment(bytes)
-    const isLast = i === names.length - 1
-    if (validBytes < bytes.length) {
-      if (validBytes === 0 && !isLast) {
-        corruptBytes += bytes.length
-        options.onCorruption?.({ segment: name, offset: 0, lostBytes: bytes.length })
-        await rm(path)
-        continue
-      }
-      // a torn write at the tail of the active segment is the normal trace of a crash mid-append
-      if (!isLast) {
-        corruptBytes += bytes.length - validBytes
-        options.onCorruption?.({ segment: name, offset: validBytes, lostBytes: bytes.length - validBytes })
-      }
-      const handle = await open(path, 'r+')
-      try {
-        if (validBytes === 0) await handle.write(MAGIC, 0, MAGIC.length, 0)
-        await handle.truncate(Math.max(validBytes, SEGMENT_HEADER_BYTES))
-      } finally {
-        await handle.close()
-      }
-    }
-    const lastSeq = frames.length ? frames[frames.length - 1]!.seq : firstSeq - 1
-    if (lastSeq <= ackedSeq && !isLast) {
-      await rm(path)
-      continue
-    }
-    for (const frame of frames) if (frame.seq > ackedSeq) unackedBytes += frame.frameBytes
-    segments.push({ firstSeq, lastSeq, path, sizeBytes: Math.max(validBytes, SEGMENT_HEADER_BYTES) })
-  }
-  if (segments.length === 0) {
-    const firstSeq = ackedSeq + 1
-    const path = join(dir, segmentName(firstSeq))
-    await writeFile(path, MAGIC)
-    segments.push({ firstSeq, lastSeq: firstSeq - 1, path, sizeBytes: SEGMENT_HEADER_BYTES })
-  }
-  let lastSeq = segments[segments.length - 1]!.lastSeq
-  let durableSeq = lastSeq
-  if (ackedSeq > lastSeq) ackedSeq = lastSeq
-  readSeq = Math.max(ackedSeq, segments[0]!.firstSeq - 1)
-  // position the reader on the first unacknowledged frame
-  {
-    let found = false
-    for (let i = 0; i < segments.length && !found; i++) {
-      const segment = segments[i]!
-      if (segment.lastSeq <= readSeq) continue
-      const { frames } = parseSegment(await readFile(segment.path))
-      for (const frame of frames) {
-        if (frame.seq > readSeq) {
-          readSegmentIndex = i
-          readOffset = frame.offset
-          readSeq = frame.seq - 1
-          found = true
-          break
-        }
-      }
-    }
-    if (!found) {
-      readSegmentIndex = segments.length - 1
-      readOffset = segments[readSegmentIndex]!.sizeBytes
-    }
-  }
-  ackedSeq = Math.max(ackedSeq, readSeq)
 
   let active = segments[segments.length - 1]!
   let activeHandle: FileHandle = await open(active.path, 'r+')
@@ -363,9 +206,7 @@ export async function openDiskBuffer(options: DiskBufferOptions): Promise<DiskBu
   async function writeCursor(): Promise<void> {
     while (cursorDirty) {
       cursorDirty = false
-      const bytes = Buffer.allocUnsafe(12)
-      bytes.writeBigUInt64LE(BigInt(ackedSeq), 0)
-      bytes.writeUInt32LE(crc32(bytes.subarray(0, 8)), 8)
+      const bytes = encodeCursor(ackedSeq)
       const tmp = join(dir, 'cursor.tmp')
       await writeFile(tmp, bytes)
       await rename(tmp, join(dir, 'cursor'))
