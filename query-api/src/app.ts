@@ -35,6 +35,9 @@ export const ROUTE_MODULES: readonly RouteModule[] = [servicesRoutes, tracesRout
 
 export const API_PREFIX = '/api/v1'
 
+const AUTH_CONCURRENCY = 4
+const AUTH_QUEUE = 256
+
 export interface QueryApiDeps {
   config: AppConfig
   logger: Logger
@@ -65,6 +68,9 @@ export async function build(deps: QueryApiDeps): Promise<ApiInstance> {
     bodyLimit: config.http?.bodyLimitBytes ?? 1 << 20,
     // path parameters are names and ids; longer ones are a client bug or an attack
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
+    // unknown properties are refused (400), not silently dropped: a misspelt filter must not
+    // widen a query, and stripping inside anyOf branches would corrupt valid bodies
+    ajv: { customOptions: { removeAdditional: false } },
   })
   const app: ApiInstance = base.withTypeProvider<TypeBoxTypeProvider>()
 
@@ -106,10 +112,20 @@ export async function build(deps: QueryApiDeps): Promise<ApiInstance> {
     maxTenants: config.limits.maxTrackedTenants,
   })
   const runner = createQueryRunner({ store, limiter, limits: config.limits, metrics: deps.metrics, logger })
+  // token lookups run before any tenant is known: they get their own bounded slots, so neither
+  // a tenant's queries nor a flood of made-up tokens can starve authentication of the others
+  const authRunner = createQueryRunner({
+    store,
+    limiter: createTenantLimiter({ maxConcurrent: AUTH_CONCURRENCY, maxQueued: AUTH_QUEUE, maxWaitMs: config.limits.maxQueueWaitMs, maxTenants: 1 }),
+    limits: config.limits,
+    metrics: deps.metrics,
+    logger,
+    metricPrefix: 'periscope_query_api_auth',
+  })
   const tokens =
     deps.tokens ??
     createTokenResolver({
-      source: createStoreTokenSource(runner),
+      source: createStoreTokenSource(authRunner),
       nowMs: clock.nowMs,
       ttlMs: config.tokens.cacheTtlMs,
       negativeTtlMs: config.tokens.negativeCacheTtlMs,

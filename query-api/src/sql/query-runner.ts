@@ -45,6 +45,8 @@ export interface QueryRunnerOptions {
   metrics: SelfMetrics
   logger: Logger
   nowMs?: () => number
+  /** metric name prefix, so two runners in one registry do not collide */
+  metricPrefix?: string
 }
 
 export const GUARD_SETTINGS =
@@ -60,19 +62,20 @@ const CH_QUERY_WAS_CANCELLED = '394'
 export function createQueryRunner(options: QueryRunnerOptions): QueryRunner {
   const { store, limiter, limits, logger } = options
   const nowMs = options.nowMs ?? (() => performance.now())
+  const prefix = options.metricPrefix ?? 'periscope_query_api'
   const statements = options.metrics.counter<'query' | 'outcome'>({
-    name: 'periscope_query_api_statements_total',
+    name: `${prefix}_statements_total`,
     help: 'SQL statements by query module and outcome (ok, timeout, too_large, rejected, aborted, failed)',
     labelNames: ['query', 'outcome'],
   })
   const duration = options.metrics.histogram<'query'>({
-    name: 'periscope_query_api_statement_duration_seconds',
+    name: `${prefix}_statement_duration_seconds`,
     help: 'engine time of SQL statements, by query module',
     labelNames: ['query'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   })
   const waited = options.metrics.counter<'reason'>({
-    name: 'periscope_query_api_limiter_rejections_total',
+    name: `${prefix}_limiter_rejections_total`,
     help: 'statements refused by the per-tenant concurrency limit, by reason',
     labelNames: ['reason'],
   })
