@@ -221,42 +221,53 @@ describe('createBatchWriter', () => {
         fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 60, maxLength: 60 }),
         async (lengths, crashes) => {
           const h = harness()
+          const options = (stopSignal: AbortSignal) =>
+            h.options({ stopSignal, maxIncompleteReplays: 1000, limits: { maxRows: 6, maxBytes: 1e9 } })
+          // one "life" of the process: a writer with its memory, killed by aborting its stop signal
+          let stop = new AbortController()
+          let writer = createBatchWriter(options(stop.signal))
+          const newLife = (): void => {
+            stop = new AbortController()
+            writer = createBatchWriter(options(stop.signal))
+          }
           let committed = 0
           let step = 0
           let forceFull = false
-          while (committed < records.length && step < 200) {
-            const stop = new AbortController()
+          while (committed < records.length && step < 300) {
             const crash = crashes[step % crashes.length]!
             let count = 0
-            // crash kinds: 1 ledger write fails, 2 insert fails before landing, 3 insert lands then dies, 4 no commit after success
+            const kill = stop
+            // crash kinds: 1 ledger write dies, 2 insert dies before landing, 3 insert lands then dies,
+            // 4 dies after the handler resolved but before the commit; others: no crash
             h.ledger.hook = (op) => {
               if (crash === 1 && op === 'record') {
-                stop.abort()
+                kill.abort()
                 throw new Error('killed')
               }
             }
             h.store.hook = () => {
               if (count++ !== 0) return
               if (crash === 2) {
-                stop.abort()
+                kill.abort()
                 throw new Error('killed')
               }
               if (crash === 3) {
-                stop.abort()
+                kill.abort()
                 return 'land-then-throw'
               }
             }
             const length = forceFull ? 12 : lengths[step % lengths.length]!
             step++
-            const writer = createBatchWriter(h.options({ stopSignal: stop.signal, maxIncompleteReplays: 1000, limits: { maxRows: 6, maxBytes: 1e9 } }))
             const batch = batchOf(records.slice(committed, committed + length), committed)
             try {
               await writer.handle(batch)
               forceFull = false
-              if (crash !== 4) committed += batch.records.length
+              if (crash === 4) newLife()
+              else committed += batch.records.length
             } catch (error) {
-              // a killed process or a refused short replay: the next life starts at the committed offset
+              // a refused short replay is delivered again by the same life; anything else killed it
               forceFull = (error as { code?: string }).code === 'PERISCOPE_ERR_INGEST_REPLAY_INCOMPLETE'
+              if (!forceFull) newLife()
             }
           }
           expect(committed).toBe(records.length)

@@ -257,8 +257,10 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
     for (const [i, range] of rangePlan.ranges.entries()) {
       await insertRange(batch, range, decoded, state, caughtUp && i === rangePlan.ranges.length - 1)
     }
-    state.nextOffset = offsets[offsets.length - 1]! + 1n
-    state.pins = []
+    const lastOffset = offsets[offsets.length - 1]!
+    state.nextOffset = lastOffset + 1n
+    // ranges planned before a crash may reach past this batch: the next batches must honour them too
+    state.pins = state.pins.filter((p) => p.last > lastOffset)
     state.incompleteDeliveries = 0
   }
 

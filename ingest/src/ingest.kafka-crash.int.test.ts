@@ -52,6 +52,7 @@ describe('ingest killed with SIGKILL mid-stream (Kafka)', () => {
     // each life hands over chunks of another size and cuts inserts at another row count, so a
     // replay meets other boundaries than the life that planned the ranges (see ingest.crash.int.test.ts)
     let life = 0
+    const lives: string[] = []
     const lifeArgs = (): ChildArgs => {
       const size = [
         { maxBatchRecords: 30, maxRows: 60 },
@@ -66,6 +67,7 @@ describe('ingest killed with SIGKILL mid-stream (Kafka)', () => {
     try {
       const kill = async (marker: Marker, nth: number, freeze: boolean): Promise<void> => {
         const outcome = await runChild({ ...lifeArgs(), stopAt: { marker, nth, freeze } }, { killAt: { marker, nth }, timeoutMs: 60_000 })
+        lives.push(outcome.marks.join('\n') + '\n' + outcome.stderr)
         expect(outcome.signal, outcome.stderr).toBe('SIGKILL')
         expect(outcome.marks.some((m) => m.startsWith(`${marker} ${nth}`))).toBe(true)
       }
@@ -74,6 +76,7 @@ describe('ingest killed with SIGKILL mid-stream (Kafka)', () => {
       await kill('insert-start', 3, false)
       await kill('insert-done', 3, true)
       const fifth = await runChild(lifeArgs(), { killAfterReadyMs: 2000, timeoutMs: 60_000 })
+      lives.push(fifth.marks.join('\n') + '\n' + fifth.stderr)
       expect(fifth.signal, fifth.stderr).toBe('SIGKILL')
     } finally {
       stopProducing = true
@@ -84,7 +87,9 @@ describe('ingest killed with SIGKILL mid-stream (Kafka)', () => {
     const total = produced * CHUNK_RECORDS * SPANS_PER_RECORD
     const final = await runChild({ ...lifeArgs(), finish: { expectedSpans: total, timeoutMs: 60_000 } }, { timeoutMs: 90_000 })
     expect(final.code, final.stderr).toBe(0)
-    expect(final.result).toMatchObject({ rows: total, distinct: total, minSeq: 0, maxSeq: total - 1 })
+    // on failure, the message shows every life's inserts and warnings
+    const diagnostics = [...lives, final.marks.join('\n') + '\n' + final.stderr].join('\n===== next life\n')
+    expect(final.result, diagnostics).toMatchObject({ rows: total, distinct: total, minSeq: 0, maxSeq: total - 1 })
     expect(final.result!.traceIndexSpans).toBe(total)
   })
 })

@@ -38,6 +38,8 @@ export interface ChildResult {
   traceIndexSpans: number
   goldenRequests: number
   replayedRanges: number
+  /** up to 20 duplicated seq values (for the failure message) */
+  duplicatedSeqs: number[]
 }
 
 function markingStore(store: Store, stopAt: ChildArgs['stopAt']): Store {
@@ -112,6 +114,16 @@ async function main(): Promise<void> {
     ...spans,
     traceIndexSpans: await q('SELECT sum(SpanCount) AS n FROM trace_index WHERE TenantId = {tenant:String}'),
     goldenRequests: await q('SELECT sum(Requests) AS n FROM golden_signals_1m WHERE TenantId = {tenant:String}'),
+    duplicatedSeqs: (
+      await (
+        await store.client.query({
+          query: `SELECT toInt64(SpanAttributes['seq']) AS seq FROM otel_traces WHERE TenantId = {tenant:String}
+                  GROUP BY seq HAVING count() > 1 ORDER BY seq LIMIT 20`,
+          query_params: { tenant: args.tenantId },
+          format: 'JSONEachRow',
+        })
+      ).json<{ seq: string }>()
+    ).map((r) => Number(r.seq)),
     replayedRanges: Number(/periscope_ingest_replayed_ranges_total\{[^}]*\} (\d+)/.exec(await metrics.text())?.[1] ?? 0),
   }
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`)
