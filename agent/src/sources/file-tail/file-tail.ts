@@ -41,10 +41,10 @@ import type { AgentMetrics, ComponentCounters } from '../../agent-metrics.ts'
 import { encodeEntry, type FilePosition } from '../../buffer-entry.ts'
 import { stringAttribute } from '../../transforms/any-value.ts'
 import type { CheckpointStore } from './checkpoints.ts'
-import { podFromLogPath } from './cri.ts'
-import { FINGERPRINT_BYTES, findByInode, fingerprintMatches, measureTruncationLoss, readFingerprint, type Fingerprint } from './file-identity.ts'
+import { FINGERPRINT_BYTES, findByInode, fingerprintMatches, readFingerprint, type Fingerprint } from './file-identity.ts'
+import { fileResource, reportTruncation, toLogRecord } from './file-records.ts'
 import type { MultilineOptions } from './multiline.ts'
-import { parseLine, type LineFormat } from './parse-line.ts'
+import type { LineFormat } from './parse-line.ts'
 import { createRecordAssembler, type AssembledRecord, type RecordAssembler } from './record-assembler.ts'
 
 export interface FileTailOptions {
@@ -111,11 +111,6 @@ interface TailedFile {
 }
 
 const SCOPE = { name: 'periscope-agent/file_tail', version: '', attributes: [], droppedAttributesCount: 0 }
-const TRUNCATED_ATTRIBUTE: KeyValue = { key: 'log.record.truncated', value: { type: 'bool', value: true } }
-const STREAM_ATTRIBUTES: Record<string, KeyValue> = {
-  stdout: stringAttribute('log.iostream', 'stdout'),
-  stderr: stringAttribute('log.iostream', 'stderr'),
-}
 
 export function createFileTail(options: FileTailOptions, deps: FileTailDeps): FileTail {
   const now = deps.now ?? Date.now
@@ -153,23 +148,6 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
     }
   }
 
-  function resourceFor(path: string): { resource: Resource; cri: boolean } {
-    const pod = podFromLogPath(path)
-    const attributes = [...deps.resourceAttributes]
-    const cri = options.format === 'cri' || (options.format === 'auto' && pod !== undefined && path.includes('/pods/'))
-    if (pod) {
-      attributes.push(
-        stringAttribute('k8s.namespace.name', pod.namespace),
-        stringAttribute('k8s.pod.name', pod.podName),
-        stringAttribute('k8s.pod.uid', pod.podUid),
-        stringAttribute('k8s.container.name', pod.containerName),
-        { key: 'k8s.container.restart_count', value: { type: 'int', value: BigInt(pod.restartCount) } },
-        stringAttribute('service.name', pod.containerName),
-      )
-    }
-    return { resource: { attributes, droppedAttributesCount: 0, entityRefs: [] }, cri }
-  }
-
   async function openTailed(path: string, dev: number, ino: number, startOffset: number | 'end', known: FilePosition | undefined): Promise<TailedFile | undefined> {
     let handle: FileHandle
     try {
@@ -197,7 +175,7 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
       }
       fingerprint = await readFingerprint(handle, st.size)
     }
-    const { resource, cri } = resourceFor(path)
+    const { resource, cri } = fileResource(path, options.format, deps.resourceAttributes)
     const file: TailedFile = {
       key: `${dev}:${ino}`,
       dev,
@@ -222,18 +200,8 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
     return file
   }
 
-  async function countTruncation(path: string, fingerprint: Fingerprint, readOffset: number): Promise<void> {
-    deps.metrics.copytruncate.inc()
-    const loss = await measureTruncationLoss(path, fingerprint, readOffset)
-    if (loss.lostBytes !== undefined) {
-      deps.metrics.possibleLossBytes.inc(loss.lostBytes)
-      deps.metrics.possibleLossLines.inc(loss.lostLines ?? 0)
-      if (loss.lostLines) deps.counters.dropped(loss.lostLines, 'copytruncate')
-      deps.logger.warn({ path, copy: loss.copyPath, lostBytes: loss.lostBytes, lostLines: loss.lostLines }, 'file was truncated (copytruncate); lines written since the last read were not shipped')
-    } else {
-      deps.metrics.unknownLoss.inc()
-      deps.logger.warn({ path }, 'file was truncated and its rotated copy was not found; lines written since the last read may be lost')
-    }
+  function countTruncation(path: string, fingerprint: Fingerprint, readOffset: number): Promise<void> {
+    return reportTruncation(path, fingerprint, readOffset, deps)
   }
 
   async function closeFile(file: TailedFile): Promise<void> {
@@ -309,15 +277,8 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
       let taken = 0
       while (taken < file.backlog.length && batchRecords < options.batch.maxRecords && batchBytes < options.batch.maxBytes) {
         const item = file.backlog[taken++]!
-        const record = parseLine(item.text, file.lineFormat, observedNs)
-        if (record.timeUnixNano === 0n && item.timeNs !== 0n) record.timeUnixNano = item.timeNs
-        record.attributes.push(file.fileAttribute)
-        if (item.stream) record.attributes.push(STREAM_ATTRIBUTES[item.stream]!)
-        if (item.truncated) {
-          record.attributes.push(TRUNCATED_ATTRIBUTE)
-          deps.metrics.truncatedRecords.inc()
-        }
-        records.push(record)
+        if (item.truncated) deps.metrics.truncatedRecords.inc()
+        records.push(toLogRecord(item, file.lineFormat, file.fileAttribute, observedNs))
         batchRecords++
         batchBytes += item.text.length + 64
       }
@@ -390,7 +351,7 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
       if (!(await drainBacklog(file, observedNs))) return false
       file.readOffset = 0
       file.flushedOffset = 0
-      const { cri } = resourceFor(file.path)
+      const { cri } = fileResource(file.path, options.format, deps.resourceAttributes)
       file.assembler = createRecordAssembler({ cri, maxLineBytes: options.maxLineBytes, multiline: options.multiline })
       file.fingerprint = await readFingerprint(file.handle, st.size)
       deps.checkpoints.set(position(file, 0))
