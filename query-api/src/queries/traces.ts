@@ -108,14 +108,14 @@ export function traceSearchQuery(options: TraceSearchOptions): SqlQuery {
     })
     params.spansToNs = options.spansToNs.toString()
     spanClause = `
-          AND TraceId IN
-          (
-              SELECT TraceId
-              FROM otel_traces
-              WHERE TenantId = {tenantId:String}
-                AND Timestamp >= fromUnixTimestamp64Nano({windowFromNs:Int64}, 'UTC') AND Timestamp < fromUnixTimestamp64Nano({spansToNs:Int64}, 'UTC')
-                AND ${conditions.join('\n                AND ')}
-          )`
+        AND TraceId IN
+        (
+            SELECT TraceId
+            FROM otel_traces
+            WHERE TenantId = {tenantId:String}
+              AND Timestamp >= fromUnixTimestamp64Nano({windowFromNs:Int64}, 'UTC') AND Timestamp < fromUnixTimestamp64Nano({spansToNs:Int64}, 'UTC')
+              AND ${conditions.join('\n              AND ')}
+        )`
   }
   let cursorClause = ''
   if (options.cursor) {

@@ -1,0 +1,126 @@
+/**
+ * Snapshot tests of the generated SQL: the text of each query module, per fixed variant. The
+ * text must never contain a value from the request — every value travels in params — so each
+ * test also checks that no parameter value appears in the SQL.
+ */
+import { describe, expect, it } from 'vitest'
+import type { SqlQuery } from '../sql/query-runner.ts'
+import { planSignals, signalsQuery } from './golden-signals.ts'
+import { logSearchQuery, queryWords, traceLogsQuery } from './logs.ts'
+import { counterIncreaseQuery, countSumQuery, histogramBucketsQuery, metricKindQuery, metricNamesQuery, metricValueQuery } from './metrics.ts'
+import { resourceSeriesQuery, servingHostsQuery } from './resources.ts'
+import { traceIndexQuery, traceSearchQuery, traceSpansQuery } from './traces.ts'
+import { dashboardQuery, listDashboardsQuery } from './dashboards.ts'
+import { listTokensQuery, tenantTokenQuery, tokenByIdQuery } from './tokens.ts'
+
+const EVIL = "x' OR 1=1 --"
+const range = { fromNs: 1_767_225_617_123_456_789n, toNs: 1_767_229_261_500_000_000n }
+
+/** The SQL text, after checking that no string parameter value leaked into it. */
+function sqlOf(query: SqlQuery): string {
+  for (const [name, value] of Object.entries(query.params)) {
+    expect(query.sql, `param ${name}`).toContain(`{${name}:`)
+    if (typeof value === 'string' && value.length > 3) expect(query.sql).not.toContain(value)
+  }
+  return query.sql
+}
+
+describe('golden signals SQL', () => {
+  const plan = planSignals(range, { minRangeMs: 600_000 })
+  it('groups by service', () => expect(sqlOf(signalsQuery({ tenantId: EVIL, plan, groupBy: 'service' }))).toMatchSnapshot())
+  it('groups by operation of one service', () => expect(sqlOf(signalsQuery({ tenantId: 't', plan, groupBy: 'operation', service: EVIL }))).toMatchSnapshot())
+  it('groups by time for one operation', () => expect(sqlOf(signalsQuery({ tenantId: 't', plan, groupBy: 'time', service: EVIL, operation: EVIL + '2', stepMs: 60_000 }))).toMatchSnapshot())
+  it('is the same text on every path; only params differ', () => {
+    const raw = signalsQuery({ tenantId: 't', plan: planSignals(range, { minRangeMs: 600_000, source: 'raw' }), groupBy: 'service' })
+    const rollup = signalsQuery({ tenantId: 't', plan, groupBy: 'service' })
+    expect(raw.sql).toBe(rollup.sql)
+    expect(raw.params).not.toEqual(rollup.params)
+  })
+})
+
+describe('resources SQL', () => {
+  it('finds hosts and joins their gauges', () => {
+    expect(sqlOf(servingHostsQuery('t', EVIL, range, 50))).toMatchSnapshot()
+    expect(sqlOf(resourceSeriesQuery({ tenantId: 't', service: EVIL, range, stepMs: 60_000, metrics: [EVIL], hosts: [EVIL], pods: [] }))).toMatchSnapshot()
+  })
+})
+
+describe('traces SQL', () => {
+  const base = { tenantId: 't', windowFromNs: range.fromNs, windowToNs: range.toNs, spansToNs: range.toNs, limit: 51 }
+  it('searches without span filters', () => expect(sqlOf(traceSearchQuery({ ...base, filters: {} }))).toMatchSnapshot())
+  it('searches with every span filter and a cursor', () => {
+    const query = traceSearchQuery({
+      ...base,
+      filters: { service: EVIL, operation: EVIL + 'op', status: 'error', minDurationNs: 1n, maxDurationNs: 2n, attributes: [[EVIL + 'k', EVIL + 'v'], ['a', 'b']] },
+      cursor: { startNs: 5n, traceId: 'ab'.repeat(16) },
+    })
+    expect(sqlOf(query)).toMatchSnapshot()
+  })
+  it('reads one trace through the index', () => {
+    expect(sqlOf(traceIndexQuery('t', 'ab'.repeat(16)))).toMatchSnapshot()
+    expect(sqlOf(traceSpansQuery('t', 'ab'.repeat(16), 1n, 2n, 100))).toMatchSnapshot()
+    expect(sqlOf(traceLogsQuery('t', 'ab'.repeat(16), 1n, 2n, 100))).toMatchSnapshot()
+  })
+})
+
+describe('logs SQL', () => {
+  it('searches words, severities, service, trace and cursor', () => {
+    const query = logSearchQuery({
+      tenantId: 't',
+      windowFromNs: range.fromNs,
+      windowToNs: range.toNs,
+      filters: { q: 'Payment declined', service: EVIL, severityNumbers: [17, 18], minSeverityNumber: 9, traceId: 'ab'.repeat(16) },
+      cursor: { timeNs: 5n, rowKey: '123' },
+      limit: 51,
+    })
+    expect(sqlOf(query)).toMatchSnapshot()
+    expect(query.params).toMatchObject({ word0: 'payment', word1: 'declined', q: 'Payment declined' })
+  })
+  it('splits words as ClickHouse tokenizes', () => {
+    expect(queryWords("order-42 FAILED: can't pay ünïcødé_x")).toEqual(['order', '42', 'failed', 'can', 't', 'pay', 'ünïcødé', 'x'])
+    expect(queryWords('!!!')).toEqual([])
+  })
+})
+
+describe('metrics SQL', () => {
+  const options = { tenantId: 't', name: EVIL, kind: 'gauge' as const, range, stepMs: 60_000, groupBy: [EVIL + 'g'], filters: [[EVIL + 'k', EVIL + 'v']] as Array<[string, string]> }
+  it('lists names and finds a kind', () => {
+    expect(sqlOf(metricNamesQuery('t', range, 100))).toMatchSnapshot()
+    expect(sqlOf(metricKindQuery('t', EVIL, range))).toMatchSnapshot()
+  })
+  it('aggregates values, counters and histograms', () => {
+    expect(sqlOf(metricValueQuery({ ...options, aggregation: 'sum' }))).toMatchSnapshot()
+    expect(sqlOf(metricValueQuery({ ...options, aggregation: 'avg' }))).toMatchSnapshot()
+    expect(sqlOf(counterIncreaseQuery({ ...options, kind: 'sum' }))).toMatchSnapshot()
+    expect(sqlOf(countSumQuery({ ...options, kind: 'summary' }))).toMatchSnapshot()
+    expect(sqlOf(histogramBucketsQuery({ ...options, kind: 'histogram' }))).toMatchSnapshot()
+  })
+})
+
+describe('config SQL', () => {
+  it('reads dashboards and tokens', () => {
+    expect(sqlOf(dashboardQuery('t', EVIL))).toMatchSnapshot()
+    expect(sqlOf(listDashboardsQuery('t', 10))).toMatchSnapshot()
+    expect(sqlOf(tokenByIdQuery(EVIL))).toMatchSnapshot()
+    expect(sqlOf(tenantTokenQuery('t', EVIL))).toMatchSnapshot()
+    expect(sqlOf(listTokensQuery('t', 10))).toMatchSnapshot()
+  })
+})
+
+describe('planSignals', () => {
+  it('reads whole minutes from the rollups and the edges raw', () => {
+    const plan = planSignals(range, { minRangeMs: 600_000 })
+    expect(plan.source).toBe('mixed')
+    expect(plan.rollupFromNs).toBe(1_767_225_660_000_000_000n)
+    expect(plan.rollupToNs).toBe(1_767_229_260_000_000_000n)
+  })
+  it('uses rollups only for wide enough ranges and minute steps', () => {
+    expect(planSignals({ fromNs: 0n, toNs: 540_000_000_000n }, { minRangeMs: 600_000 }).source).toBe('raw')
+    expect(planSignals({ fromNs: 0n, toNs: 540_000_000_000n }, { minRangeMs: 600_000, source: 'rollup' }).source).toBe('rollup')
+    expect(planSignals({ fromNs: 0n, toNs: 3_600_000_000_000n }, { minRangeMs: 600_000 }).source).toBe('rollup')
+    expect(planSignals({ fromNs: 0n, toNs: 3_600_000_000_000n }, { minRangeMs: 600_000, stepMs: 30_000 }).source).toBe('raw')
+    expect(planSignals({ fromNs: 1n, toNs: 119_999_999_999n }, { minRangeMs: 60_000, source: 'rollup' }).source).toBe('raw')
+    const raw = planSignals(range, { minRangeMs: 600_000, source: 'raw' })
+    expect([raw.rollupFromNs, raw.rollupToNs]).toEqual([range.toNs, range.toNs])
+  })
+})
