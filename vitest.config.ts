@@ -15,7 +15,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['**/src/**/*.test.ts', 'sdk/**/*.test.ts', 'deploy/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: ['**/src/**/*.test.ts', 'sdk/**/*.test.ts', 'deploy/**/*.test.ts', 'bench/**/*.test.ts', 'ui/src/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/*.int.test.ts'],
           // unit files run first, then the integration files with their own worker count
           sequence: { groupOrder: 0 },
