@@ -26,6 +26,7 @@ import {
   type RequestOf,
   type Result,
   type Signal,
+  type TracesRequest,
 } from '@periscope/model'
 import { TOPICS, createKeyedRateLimiter, type Bus } from '@periscope/pipeline'
 import { registerOperationalRoutes, type SelfMetrics } from '@periscope/runtime'
@@ -44,6 +45,7 @@ import {
   UnsupportedMediaType,
 } from './errors.ts'
 import { MAX_RECORD_BYTES, toRecords } from './handoff/records.ts'
+import { traceSlices } from './handoff/trace-slices.ts'
 import { compressionOf, encodingOf, inflateBounded } from './request-body.ts'
 import { bearerToken } from './tenants/api-key.ts'
 import type { TenantResolver } from './tenants/tenant-resolver.ts'
@@ -236,10 +238,12 @@ export async function build(deps: CollectorDeps): Promise<FastifyInstance> {
       throw withRetryAfter(new RateLimited(state.tenantId, Math.ceil(charge.retryAfterMs / 1000)), charge.retryAfterMs)
     }
 
+    // where the spans sit in the body, taken before validation filters the lists in place
+    const slices = signal === 'traces' && encoding === 'protobuf' ? traceSlices(body, otlp as TracesRequest) : null
     const tally = validateRequest(signal, otlp, config.items, clock.nowMs())
     // the tally's count, not countItems: it also counts invalid metrics that carry no points
     metrics.received(signal, tally.received, bytes)
-    const records = tally.rejected < tally.received ? toRecords(signal, otlp, { tenantId: state.tenantId, maxRecordBytes }, tally) : []
+    const records = tally.rejected < tally.received ? toRecords(signal, otlp, { tenantId: state.tenantId, maxRecordBytes }, tally, slices) : []
     metrics.itemsRejected(signal, tally)
     const acceptedItems = tally.received - tally.rejected
 

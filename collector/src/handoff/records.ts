@@ -14,9 +14,10 @@
  *   item that does not fit alone (with its resource and scope) is rejected as 'item_too_large'
  *   and counted, never sent.
  */
-import { countItems, groupSpansByTrace, splitBySize, type RequestOf, type Signal, type TracesRequest } from '@periscope/model'
+import { bytesToHex, countItems, groupSpansByTrace, splitBySize, type RequestOf, type Signal, type TracesRequest } from '@periscope/model'
 import { HEADERS, type BusRecord } from '@periscope/pipeline'
 import { reject, type Tally } from '../validate/item-rules.ts'
+import { encodeSpan, writeTraceRecord, type SpanEntry, type TraceSlices } from './trace-slices.ts'
 
 export const MAX_RECORD_BYTES = 1 << 20
 
@@ -47,11 +48,45 @@ function sized<S extends Signal>(signal: S, request: RequestOf[S], key: Buffer |
 }
 
 /**
- * The records for a validated request. Items that cannot fit a record are rejected into `tally`;
- * an empty request gives no records.
+ * Per-trace records copied from the body's span bytes (see trace-slices.ts); null when that is
+ * not possible for this request, and the caller encodes instead.
  */
-export function toRecords<S extends Signal>(signal: S, request: RequestOf[S], options: RecordOptions, tally: Tally): BusRecord[] {
+function copiedSpanRecords(request: TracesRequest, slices: TraceSlices, options: RecordOptions, tally: Tally, headers: Record<string, string>): BusRecord[] | null {
+  if (tally.modifiedContainers) return null
+  const byTrace = new Map<string, SpanEntry[]>()
+  for (const rs of request.resourceSpans) {
+    for (const ss of rs.scopeSpans) {
+      for (const span of ss.spans) {
+        const bytes = tally.modifiedItems.has(span) ? encodeSpan(span) : slices.span.get(span)
+        if (!bytes) return null
+        const traceKey = bytesToHex(span.traceId)
+        let entries = byTrace.get(traceKey)
+        if (!entries) byTrace.set(traceKey, (entries = []))
+        entries.push({ rs, ss, bytes })
+      }
+    }
+  }
+  const out: BusRecord[] = []
+  for (const [traceKey, entries] of byTrace) {
+    const value = writeTraceRecord(entries, slices.head)
+    // a trace over the record limit needs splitting: the encode path does that
+    if (value.length > options.maxRecordBytes) return null
+    out.push({ key: Buffer.from(traceKey), value, headers })
+  }
+  return out
+}
+
+/**
+ * The records for a validated request. Items that cannot fit a record are rejected into `tally`;
+ * an empty request gives no records. `slices` (protobuf traces only) lets spans be copied from
+ * the body instead of encoded again.
+ */
+export function toRecords<S extends Signal>(signal: S, request: RequestOf[S], options: RecordOptions, tally: Tally, slices: TraceSlices | null = null): BusRecord[] {
   const headers = headersFor(signal, options.tenantId)
+  if (signal === 'traces' && slices) {
+    const copied = copiedSpanRecords(request as TracesRequest, slices, options, tally, headers)
+    if (copied) return copied
+  }
   const out: BusRecord[] = []
   if (signal === 'traces') {
     for (const [traceKey, trace] of groupSpansByTrace(request as TracesRequest)) {

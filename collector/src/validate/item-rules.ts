@@ -58,11 +58,17 @@ export interface Tally {
   rejected: number
   rejectedBy: Partial<Record<RejectReason, number>>
   truncatedBy: Partial<Record<TruncateReason, number>>
+  /** all truncations, of any reason: a change of this number means something was rewritten */
+  truncations: number
   firstRejection: string | null
+  /** kept items the rules changed (their wire bytes no longer match them) */
+  modifiedItems: Set<object>
+  /** true when a resource or scope was changed */
+  modifiedContainers: boolean
 }
 
 export function createTally(): Tally {
-  return { received: 0, rejected: 0, rejectedBy: {}, truncatedBy: {}, firstRejection: null }
+  return { received: 0, rejected: 0, rejectedBy: {}, truncatedBy: {}, truncations: 0, firstRejection: null, modifiedItems: new Set(), modifiedContainers: false }
 }
 
 export function reject(tally: Tally, reason: RejectReason, path: string, count = 1): void {
@@ -71,8 +77,16 @@ export function reject(tally: Tally, reason: RejectReason, path: string, count =
   if (tally.firstRejection === null) tally.firstRejection = `${path}: ${reason.replaceAll('_', ' ')}`
 }
 
-function truncated(tally: Tally, reason: TruncateReason): void {
+export function truncated(tally: Tally, reason: TruncateReason): void {
   tally.truncatedBy[reason] = (tally.truncatedBy[reason] ?? 0) + 1
+  tally.truncations++
+}
+
+/** Applies the attribute rules to a resource or scope (always truncating), noting a change. */
+export function checkContainer(owner: Attributed, rules: ItemRules, tally: Tally): void {
+  const before = tally.truncations
+  checkAttributes(owner, rules, tally, 'truncate')
+  if (tally.truncations !== before) tally.modifiedContainers = true
 }
 
 /** The OTLP partial-success message for a tally with rejections ('' when none). */

@@ -8,6 +8,7 @@
 import type { LogRecord, LogsRequest } from '@periscope/model'
 import {
   checkAttributes,
+  checkContainer,
   checkBody,
   inWindow,
   reject,
@@ -48,10 +49,10 @@ export function validateLogs(request: LogsRequest, rules: ItemRules, window: Tim
   const resources = request.resourceLogs
   for (let r = 0; r < resources.length; r++) {
     const rl = resources[r]!
-    if (rl.resource) checkAttributes(rl.resource, rules, tally, 'truncate')
+    if (rl.resource) checkContainer(rl.resource, rules, tally)
     for (let s = 0; s < rl.scopeLogs.length; s++) {
       const sl = rl.scopeLogs[s]!
-      if (sl.scope) checkAttributes(sl.scope, rules, tally, 'truncate')
+      if (sl.scope) checkContainer(sl.scope, rules, tally)
       const records = sl.logRecords
       let kept = 0
       for (let i = 0; i < records.length; i++) {

@@ -11,6 +11,8 @@
 import type { Exemplar, Metric, MetricsRequest } from '@periscope/model'
 import {
   checkAttributes,
+  checkContainer,
+  truncated,
   inWindow,
   reject,
   type ItemRules,
@@ -32,7 +34,7 @@ function checkExemplars(point: AnyPoint, rules: ItemRules, tally: Tally): Reject
   if (point.exemplars.length > rules.maxAttributes) {
     if (rules.onLimit === 'reject') return 'too_many_attributes'
     point.exemplars.length = rules.maxAttributes
-    tally.truncatedBy.too_many_attributes = (tally.truncatedBy.too_many_attributes ?? 0) + 1
+    truncated(tally, 'too_many_attributes')
   }
   for (const exemplar of point.exemplars) {
     if (exemplar.traceId.length !== 0 && exemplar.traceId.length !== 16) return 'invalid_trace_id'
@@ -64,10 +66,10 @@ export function validateMetrics(request: MetricsRequest, rules: ItemRules, windo
   const resources = request.resourceMetrics
   for (let r = 0; r < resources.length; r++) {
     const rm = resources[r]!
-    if (rm.resource) checkAttributes(rm.resource, rules, tally, 'truncate')
+    if (rm.resource) checkContainer(rm.resource, rules, tally)
     for (let s = 0; s < rm.scopeMetrics.length; s++) {
       const sm = rm.scopeMetrics[s]!
-      if (sm.scope) checkAttributes(sm.scope, rules, tally, 'truncate')
+      if (sm.scope) checkContainer(sm.scope, rules, tally)
       const metrics = sm.metrics
       let keptMetrics = 0
       for (let m = 0; m < metrics.length; m++) {

@@ -10,6 +10,8 @@
 import type { Span, TracesRequest } from '@periscope/model'
 import {
   checkAttributes,
+  checkContainer,
+  truncated,
   inWindow,
   reject,
   validId,
@@ -38,7 +40,7 @@ function checkSpan(span: Span, rules: ItemRules, window: TimeWindow, tally: Tall
     if (rules.onLimit === 'reject') return 'too_many_attributes'
     span.droppedEventsCount += span.events.length - rules.maxAttributes
     span.events.length = rules.maxAttributes
-    tally.truncatedBy.too_many_attributes = (tally.truncatedBy.too_many_attributes ?? 0) + 1
+    truncated(tally, 'too_many_attributes')
   }
   for (const event of span.events) {
     const reason = checkAttributes(event, rules, tally)
@@ -49,7 +51,7 @@ function checkSpan(span: Span, rules: ItemRules, window: TimeWindow, tally: Tall
     if (rules.onLimit === 'reject') return 'too_many_attributes'
     span.droppedLinksCount += span.links.length - rules.maxAttributes
     span.links.length = rules.maxAttributes
-    tally.truncatedBy.too_many_attributes = (tally.truncatedBy.too_many_attributes ?? 0) + 1
+    truncated(tally, 'too_many_attributes')
   }
   for (const link of span.links) {
     if (!validId(link.traceId, 16) || !validId(link.spanId, 8)) return 'invalid_link'
@@ -63,18 +65,23 @@ export function validateTraces(request: TracesRequest, rules: ItemRules, window:
   const resources = request.resourceSpans
   for (let r = 0; r < resources.length; r++) {
     const rs = resources[r]!
-    if (rs.resource) checkAttributes(rs.resource, rules, tally, 'truncate')
+    if (rs.resource) checkContainer(rs.resource, rules, tally)
     for (let s = 0; s < rs.scopeSpans.length; s++) {
       const ss = rs.scopeSpans[s]!
-      if (ss.scope) checkAttributes(ss.scope, rules, tally, 'truncate')
+      if (ss.scope) checkContainer(ss.scope, rules, tally)
       const spans = ss.spans
       let kept = 0
       for (let i = 0; i < spans.length; i++) {
         const span = spans[i]!
         tally.received++
+        const truncationsBefore = tally.truncations
+        const parentBefore = span.parentSpanId
         const reason = checkSpan(span, rules, window, tally)
         if (reason) reject(tally, reason, `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`)
-        else spans[kept++] = span
+        else {
+          if (tally.truncations !== truncationsBefore || span.parentSpanId !== parentBefore) tally.modifiedItems.add(span)
+          spans[kept++] = span
+        }
       }
       spans.length = kept
     }

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest'
+import { decodeTraces, encodeTraces, type Span, type TracesRequest } from '@periscope/model'
+import { HEADERS } from '@periscope/pipeline'
+import { DEFAULT_ITEM_RULES, createTally, type ItemRules } from '../validate/item-rules.ts'
+import { validateRequest } from '../validate/validate-request.ts'
+import { T0_MS, bytesOf, span, str } from '../testing/otlp-fixtures.ts'
+import { createRandom, pbField } from '../testing/mutator.ts'
+import { pbFields } from '../testing/pb-fields.ts'
+import { toRecords } from './records.ts'
+import { traceSlices } from './trace-slices.ts'
+
+const options = { tenantId: 'acme', maxRecordBytes: 1 << 20 }
+
+function decode(body: Uint8Array): TracesRequest {
+  const result = decodeTraces(body, 'protobuf')
+  if (!result.ok) throw result.error
+  return result.value
+}
+
+/** A request of several resources and scopes whose spans of a few traces interleave. */
+function mixedRequest(seed: number): TracesRequest {
+  const random = createRandom(seed)
+  const traceIds = [1, 2, 3].map((n) => bytesOf(n.toString(16).padStart(32, '0')))
+  let spanNo = 0
+  const spans = (count: number): Span[] =>
+    Array.from({ length: count }, () =>
+      span({
+        traceId: traceIds[Math.floor(random() * traceIds.length)]!,
+        spanId: bytesOf((++spanNo).toString(16).padStart(16, '0')),
+        name: `op-${spanNo}`,
+        attributes: [str('n', String(spanNo)), { key: 'i', value: { type: 'int', value: BigInt(spanNo) } }],
+      }),
+    )
+  const resource = (service: string) => ({ attributes: [str('service.name', service)], droppedAttributesCount: 0, entityRefs: [] })
+  const scope = (name: string) => ({ name, version: '1', attributes: [], droppedAttributesCount: 0 })
+  return {
+    resourceSpans: [
+      { resource: resource('a'), scopeSpans: [{ scope: scope('s1'), spans: spans(5), schemaUrl: 'https://x/1' }, { scope: scope('s2'), spans: spans(4), schemaUrl: '' }], schemaUrl: 'https://r/1' },
+      { resource: resource('b'), scopeSpans: [{ scope: null, spans: spans(6), schemaUrl: '' }], schemaUrl: '' },
+    ],
+  }
+}
+
+/** Records by both paths for the same body: copied from the body, and encoded from the decoded form. */
+function bothPaths(body: Uint8Array, rules: ItemRules = DEFAULT_ITEM_RULES) {
+  const copiedReq = decode(body)
+  const slices = traceSlices(body, copiedReq)
+  expect(slices).not.toBeNull()
+  const copiedTally = validateRequest('traces', copiedReq, rules, T0_MS)
+  const copied = toRecords('traces', copiedReq, options, copiedTally, slices)
+
+  const encodedReq = decode(body)
+  const encoded = toRecords('traces', encodedReq, options, validateRequest('traces', encodedReq, rules, T0_MS))
+  return { copied, encoded }
+}
+
+describe('records copied from the body', () => {
+  it('decode to exactly what the encode path gives, trace by trace, with the same keys and headers', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const { copied, encoded } = bothPaths(encodeTraces(mixedRequest(seed), 'protobuf'))
+      expect(copied.map((r) => r.key?.toString())).toEqual(encoded.map((r) => r.key?.toString()))
+      expect(copied.map((r) => decode(r.value))).toEqual(encoded.map((r) => decode(r.value)))
+      expect(copied[0]!.headers).toEqual({ [HEADERS.tenant]: 'acme', [HEADERS.signal]: 'traces', [HEADERS.schemaVersion]: '1' })
+    }
+  })
+
+  it('re-encode spans that validation changed, and leave out rejected ones', () => {
+    const req = mixedRequest(7)
+    const spans = req.resourceSpans[0]!.scopeSpans[0]!.spans
+    spans[0]!.attributes.push(str('long', 'x'.repeat(100)))
+    spans[1]!.traceId = new Uint8Array(16) // rejected
+    spans[2]!.parentSpanId = new Uint8Array(8) // cleared
+    const rules = { ...DEFAULT_ITEM_RULES, maxAttributeValueBytes: 32 }
+    const { copied, encoded } = bothPaths(encodeTraces(req, 'protobuf'), rules)
+    const all = copied.map((r) => decode(r.value))
+    expect(all).toEqual(encoded.map((r) => decode(r.value)))
+    const names = all.flatMap((t) => t.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)))
+    expect(names.find((s) => s.name === 'op-1')!.attributes.at(-1)).toEqual(str('long', 'x'.repeat(32)))
+    expect(names.find((s) => s.name === 'op-2')).toBeUndefined()
+    expect(names.find((s) => s.name === 'op-3')!.parentSpanId).toHaveLength(0)
+  })
+
+  it('keep every container field, repeated and unknown ones included, and skip unknown top-level fields', () => {
+    const one = encodeTraces(mixedRequest(3), 'protobuf')
+    const [first, ...rest] = pbFields(one)
+    if (!first || !('bytes' in first)) throw new Error('expected a ResourceSpans first')
+    // a field this version does not know (15) and a second schema_url (the last one wins)
+    const patched = pbField(1, Buffer.concat([first.bytes, pbField(15, Buffer.from('future')), pbField(3, Buffer.from('https://r/2'))]))
+    const others = rest.map((f) => ('bytes' in f ? pbField(f.no, f.bytes) : Buffer.alloc(0)))
+    const body = Buffer.concat([patched, ...others, pbField(9, Buffer.from('ignored'))])
+    const { copied, encoded } = bothPaths(body)
+    const decoded = copied.map((r) => decode(r.value))
+    expect(decoded).toEqual(encoded.map((r) => decode(r.value)))
+    expect(decoded[0]!.resourceSpans[0]!.schemaUrl).toBe('https://r/2')
+    expect(Buffer.from(copied[0]!.value).includes(Buffer.from('future'))).toBe(true)
+  })
+
+  it('falls back to encoding when a resource was truncated or a trace exceeds the record limit', () => {
+    const req = mixedRequest(5)
+    req.resourceSpans[0]!.resource!.attributes.push(str('huge', 'y'.repeat(100)))
+    const body = encodeTraces(req, 'protobuf')
+    const rules = { ...DEFAULT_ITEM_RULES, maxAttributeValueBytes: 32 }
+    const { copied, encoded } = bothPaths(body, rules)
+    expect(copied.map((r) => decode(r.value))).toEqual(encoded.map((r) => decode(r.value)))
+
+    const small = decode(encodeTraces(mixedRequest(6), 'protobuf'))
+    const slices = traceSlices(encodeTraces(mixedRequest(6), 'protobuf'), small)
+    // slices of another decode do not match these span objects: the path must not use them
+    const records = toRecords('traces', small, { tenantId: 'acme', maxRecordBytes: 300 }, createTally(), slices)
+    for (const r of records) expect(r.value.length).toBeLessThanOrEqual(300)
+  })
+
+  it('refuses a layout that does not match the decoded request', () => {
+    const body = encodeTraces(mixedRequest(1), 'protobuf')
+    const other = decode(encodeTraces(mixedRequest(2), 'protobuf'))
+    other.resourceSpans.pop()
+    expect(traceSlices(body, other)).toBeNull()
+    expect(traceSlices(Buffer.from([0x0b, 0x00]), { resourceSpans: [] })).toBeNull() // a group
+  })
+})
