@@ -83,10 +83,10 @@ describe('createBatchWriter', () => {
       [100, 103],
       [104, 105],
     ])
-    // a continuing batch does not read the ledger again
+    // every batch reads the ledger first (another member may have planned ranges before a rebalance)
     order.length = 0
     await writer.handle(batchOf(spanRecords({ firstSeq: 30, records: 1, spansPerRecord: 5 }), 106))
-    expect(order).toEqual(['ledger record', 'insert otlp.traces/0/106-106/otel_traces'])
+    expect(order).toEqual(['ledger read', 'ledger record', 'insert otlp.traces/0/106-106/otel_traces'])
   })
 
   it('after a crash, replays the planned ranges with their tokens even when the new batch is longer', async () => {
@@ -100,6 +100,19 @@ describe('createBatchWriter', () => {
     expect(h.store.deduplicated).toBe(1)
     expect(h.store.landed.map((i) => i.token)).toEqual(['otlp.traces/0/0-4/otel_traces', 'otlp.traces/0/5-9/otel_traces'])
     expect(seqs(h.store).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i))
+  })
+
+  it('honours ranges another member planned and inserted before a rebalance, even where this member left off', async () => {
+    const h = harness()
+    const records = spanRecords({ records: 10, spansPerRecord: 2 })
+    const a = createBatchWriter(h.options())
+    await a.handle(batchOf(records.slice(0, 3), 0))
+    // the partition moves to member b, which writes 3..5 and dies before committing
+    await createBatchWriter(h.options()).handle(batchOf(records.slice(3, 6), 3))
+    // back to a, from the committed offset 3 — exactly where a left off
+    await a.handle(batchOf(records.slice(3), 3))
+    expect(seqs(h.store).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i))
+    expect(h.store.deduplicated).toBe(1)
   })
 
   it('sends poison records to the dead-letter topic with where they came from, and writes the rest', async () => {
@@ -165,7 +178,11 @@ describe('createBatchWriter', () => {
     await writer.handle(batchOf(records.slice(3), 3))
     const got = seqs(h.store)
     expect(new Set(got)).toEqual(new Set([0, 1, 2, 3, 4, 5]))
-    expect(h.ledger.entries.some((e) => e.first === 3n && e.last === 5n)).toBe(true)
+    // the ledger now holds the part written (old token) and the rest, newer than the old range
+    expect(h.ledger.entries.slice(-2).map((e) => [Number(e.first), Number(e.last), e.tokenLast === undefined ? null : Number(e.tokenLast)])).toEqual([
+      [0, 2, 5],
+      [3, 5, null],
+    ])
   })
 
   it('waits for the memory budget with its partition paused', async () => {

@@ -11,12 +11,11 @@
  *    ClickHouse drops an insert whose token it has seen (non_replicated_deduplication_window /
  *    replicated_deduplication_window of the tables). A replay after a crash can come in batches of
  *    other sizes, so ranges are not re-derived from the batch: before inserting, the planned
- *    ranges are written to the range ledger (offset-ledger.ts); a batch that does not continue
- *    where this process left off (first batch after start, rebalance, failed commit) reads the
- *    ledger, and planned-but-uncommitted ranges are cut exactly as before (range-plan.ts). Within
- *    one process a batch delivered again after a failure reuses the ranges planned in memory.
- *    Rows are a pure function of the record (decode-record.ts), so the same range gives the same
- *    rows and the same token.
+ *    ranges are written to the range ledger (offset-ledger.ts), and every batch first reads the
+ *    ledger's ranges from its first offset on, so planned-but-uncommitted ranges — of this
+ *    process, of a killed one, of another member before a rebalance — are cut exactly as before
+ *    (range-plan.ts). Rows are a pure function of the record (decode-record.ts), so the same
+ *    range gives the same rows and the same token.
  * 3. A replay that ends inside a planned range is not written (that would drop the range's other
  *    rows as duplicates); the batch is refused and delivered again. Only if the bus keeps handing
  *    back a shorter batch (`maxIncompleteReplays` times) are the records taken as they are, under
@@ -75,12 +74,8 @@ export interface BatchWriter {
 }
 
 interface PartitionState {
-  /** the first offset of the batch expected next; undefined until a batch was written */
-  nextOffset: bigint | undefined
-  /** planned, not yet committed ranges (from the ledger or planned here) */
-  pins: OffsetRange[]
-  /** deliveries in a row that ended inside a planned range */
-  incompleteDeliveries: number
+  /** deliveries in a row that ended inside the same planned range (its first offset) */
+  incomplete: { first: bigint; deliveries: number } | undefined
   /** pause requests outstanding (budget, failing inserts) */
   pauses: number
 }
@@ -201,38 +196,40 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
     const weights = decoded.map((d, i) => ({ rows: d.ok ? d.rows : 0, bytes: batch.records[i]!.value.length }))
     const first = offsets[0]!
     const last = offsets[offsets.length - 1]!
-    if (state.nextOffset !== first) {
-      // not a continuation of what this process wrote: ranges planned before must be honoured
-      state.pins = await retrying('ledger_read', undefined, batch.topic, batch.partition, state, () => ledger.openRanges(key, first))
-      state.incompleteDeliveries = 0
-      state.nextOffset = first
+    // Read at every batch, not only after a start: the partition may have been with another
+    // member (rebalance) that planned and inserted ranges and died before committing them.
+    const pins = await retrying('ledger_read', undefined, batch.topic, batch.partition, state, () => ledger.openRanges(key, first))
+    const planned = planRanges(offsets, weights, pins, limits)
+    if (!planned.incomplete) {
+      state.incomplete = undefined
+      return planned
     }
-    const planned = planRanges(offsets, weights, state.pins, limits)
-    if (!planned.incomplete) return planned
     const pin = planned.incomplete
-    if (++state.incompleteDeliveries < options.maxIncompleteReplays) {
+    const deliveries = state.incomplete?.first === pin.first ? state.incomplete.deliveries + 1 : 1
+    state.incomplete = { first: pin.first, deliveries }
+    if (deliveries < options.maxIncompleteReplays) {
       logger.warn({ topic: batch.topic, partition: batch.partition, batchLast: last.toString(), range: `${pin.first}-${pin.last}` }, 'replayed batch ends inside a planned range; waiting for a longer delivery')
       await sleep(Math.max(10, options.backoff.initialDelayMs), stopSignal)
       throw new ReplayIncomplete(batch.topic, batch.partition, last.toString(), `${pin.first}-${pin.last}`, pin.last.toString())
     }
-    // Fallback: the bus keeps delivering less than the planned range. Record a newer plan for the
-    // range's remaining offsets first (in the ledger it supersedes the old range for them), then
-    // write what we have under the old range's token: duplicates at worst, never a loss (the
-    // token is never used again for more rows than the first time it may have landed).
+    // Fallback: the bus keeps delivering less than the planned range. Replace the range in the
+    // ledger by two newer plans — the part in hand, keeping the old range's token, and the rest —
+    // then write the part in hand under the old token: if the old range landed, ClickHouse drops
+    // it; the rest gets a token of its own and may duplicate rows, but no row is ever lost (the
+    // old token is never used for more rows than the first time it may have landed).
     logger.error(
-      { topic: batch.topic, partition: batch.partition, batchLast: last.toString(), range: `${pin.first}-${pin.last}`, deliveries: state.incompleteDeliveries },
+      { topic: batch.topic, partition: batch.partition, batchLast: last.toString(), range: `${pin.first}-${pin.last}`, deliveries },
       'replayed batch keeps ending inside a planned range; writing it as it is (rows of the rest of the range may be duplicated)',
     )
     metrics.replayFallback(batch.topic)
-    const rest: OffsetRange = { first: last + 1n, last: pin.last }
-    await retrying('ledger_write', undefined, batch.topic, batch.partition, state, () => ledger.record(key, [rest]))
-    state.incompleteDeliveries = 0
-    const fallback = planRangesAcceptingPartial(offsets, weights, state.pins, limits)
-    // in memory the range is now two: the part written here (old token) and the rest (new plan)
+    state.incomplete = undefined
+    const fallback = planRangesAcceptingPartial(offsets, weights, pins, limits)
     const partial = fallback.ranges[fallback.ranges.length - 1]!
-    state.pins = state.pins
-      .filter((p) => !(p.first === pin.first && p.last === pin.last))
-      .concat([{ first: partial.first, last: partial.last, tokenLast: partial.tokenLast! }, rest])
+    const replacement: OffsetRange[] = [
+      { first: partial.first, last: partial.last, tokenLast: partial.tokenLast! },
+      { first: last + 1n, last: pin.last },
+    ]
+    await retrying('ledger_write', undefined, batch.topic, batch.partition, state, () => ledger.record(key, replacement))
     return fallback
   }
 
@@ -243,11 +240,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
     metrics.recordsConsumed(batch.topic, batch.records.length)
     const rangePlan = await plan(batch, key, offsets, decoded, state)
     const fresh = rangePlan.ranges.filter((r) => !r.pinned).map(({ first, last }) => ({ first, last }))
-    if (fresh.length > 0) {
-      await retrying('ledger_write', undefined, batch.topic, batch.partition, state, () => ledger.record(key, fresh))
-      // a delivery of this batch again (after a failure below) reproduces these ranges
-      state.pins = [...state.pins, ...fresh]
-    }
+    if (fresh.length > 0) await retrying('ledger_write', undefined, batch.topic, batch.partition, state, () => ledger.record(key, fresh))
     await sendDeadLetters(batch, decoded, state)
     // Waiting before an insert only makes the next one larger when the records after it are not
     // there yet: so only the batch's last range is paced, and only when the partition is caught up.
@@ -257,11 +250,6 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
     for (const [i, range] of rangePlan.ranges.entries()) {
       await insertRange(batch, range, decoded, state, caughtUp && i === rangePlan.ranges.length - 1)
     }
-    const lastOffset = offsets[offsets.length - 1]!
-    state.nextOffset = lastOffset + 1n
-    // ranges planned before a crash may reach past this batch: the next batches must honour them too
-    state.pins = state.pins.filter((p) => p.last > lastOffset)
-    state.incompleteDeliveries = 0
   }
 
   return {
@@ -270,7 +258,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
       const id = `${batch.topic}/${batch.partition}`
       let state = partitions.get(id)
       if (!state) {
-        state = { nextOffset: undefined, pins: [], incompleteDeliveries: 0, pauses: 0 }
+        state = { incomplete: undefined, pauses: 0 }
         partitions.set(id, state)
       }
       let sizeBytes = 0

@@ -3,10 +3,13 @@
  * BEFORE inserting them, so a replay after a crash cuts them identically (see range-plan.ts).
  *
  * Storage: the ClickHouse table `ingest_offset_ranges`, one row per planned range:
- *   ConsumerGroup, Topic, Partition, FirstOffset, LastOffset (inclusive), PlannedAt (server time).
- * ReplacingMergeTree keyed by (group, topic, partition, FirstOffset) keeps the newest plan per
- * first offset; rows expire after a week (a plan matters only until its offsets are committed,
- * i.e. seconds). On a cluster the table is replicated to every host, not sharded, like
+ *   ConsumerGroup, Topic, Partition, FirstOffset, LastOffset (inclusive), TokenLastOffset (the
+ *   last offset its dedup token names: LastOffset, except for the part of a range written by the
+ *   replay fallback, see batch-writer.ts), PlannedAt (server time).
+ * Ordered by (group, topic, partition, LastOffset, FirstOffset), so the read — every batch reads
+ * the plans of its partition from its first offset on — touches only the newest granule;
+ * ReplacingMergeTree collapses a plan recorded twice. Rows expire after a week (a plan matters only
+ * until its offsets are committed, i.e. seconds). On a cluster the table is replicated to every host, not sharded, like
  * schema_migrations, so every ingest instance reads the plans of a partition it takes over.
  * Ingest creates the table itself (idempotent DDL, the store's cluster variant when clustered):
  * it is ingest's own bookkeeping, not part of the signal schema.
@@ -27,10 +30,11 @@ const LEDGER_DDL = `CREATE TABLE IF NOT EXISTS ${LEDGER_TABLE}
     Partition UInt32,
     FirstOffset UInt64,
     LastOffset UInt64,
+    TokenLastOffset UInt64,
     PlannedAt DateTime64(3, 'UTC') DEFAULT now64(3)
 )
 ENGINE = ReplacingMergeTree(PlannedAt)
-ORDER BY (ConsumerGroup, Topic, Partition, FirstOffset)
+ORDER BY (ConsumerGroup, Topic, Partition, LastOffset, FirstOffset)
 TTL toDateTime(PlannedAt) + INTERVAL 7 DAY
 SETTINGS non_replicated_deduplication_window = 1000`
 
@@ -52,9 +56,7 @@ export interface RangeLedger {
   record(key: PartitionKey, ranges: readonly OffsetRange[]): Promise<void>
 }
 
-export interface LedgerRow {
-  first: bigint
-  last: bigint
+export interface LedgerRow extends OffsetRange {
   plannedAtMs: number
 }
 
@@ -64,7 +66,7 @@ export function resolveOpenRanges(rows: readonly LedgerRow[]): OffsetRange[] {
   const kept: OffsetRange[] = []
   for (const row of newestFirst) {
     if (kept.some((k) => row.first <= k.last && k.first <= row.last)) continue
-    kept.push({ first: row.first, last: row.last })
+    kept.push(row.tokenLast === undefined || row.tokenLast === row.last ? { first: row.first, last: row.last } : { first: row.first, last: row.last, tokenLast: row.tokenLast })
   }
   return kept.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0))
 }
@@ -78,24 +80,32 @@ export function createClickHouseLedger(store: Store): RangeLedger {
     },
     async openRanges(key, fromOffset) {
       const result = await store.client.query({
-        query: `SELECT toString(FirstOffset) AS first, toString(argMax(LastOffset, PlannedAt)) AS last,
-                       toString(toUnixTimestamp64Milli(max(PlannedAt))) AS plannedAtMs
+        query: `SELECT toString(FirstOffset) AS first, toString(LastOffset) AS last, toString(TokenLastOffset) AS tokenLast,
+                       toString(toUnixTimestamp64Milli(PlannedAt)) AS plannedAtMs
                 FROM ${LEDGER_TABLE}
                 WHERE ConsumerGroup = {group:String} AND Topic = {topic:String} AND Partition = {partition:UInt32}
-                GROUP BY FirstOffset
-                HAVING argMax(LastOffset, PlannedAt) >= {from:UInt64}
+                  AND LastOffset >= {from:UInt64}
                 LIMIT {limit:UInt32}`,
         query_params: { group: key.group, topic: key.topic, partition: key.partition, from: fromOffset.toString(), limit: MAX_OPEN_RANGES },
         format: 'JSONEachRow',
       })
-      const rows = await result.json<{ first: string; last: string; plannedAtMs: string }>()
-      return resolveOpenRanges(rows.map((r) => ({ first: BigInt(r.first), last: BigInt(r.last), plannedAtMs: Number(r.plannedAtMs) })))
+      const rows = await result.json<{ first: string; last: string; tokenLast: string; plannedAtMs: string }>()
+      return resolveOpenRanges(
+        rows.map((r) => ({ first: BigInt(r.first), last: BigInt(r.last), tokenLast: BigInt(r.tokenLast), plannedAtMs: Number(r.plannedAtMs) })),
+      )
     },
     async record(key, ranges) {
       if (ranges.length === 0) return
       await store.insert(
         LEDGER_TABLE,
-        ranges.map((r) => ({ ConsumerGroup: key.group, Topic: key.topic, Partition: key.partition, FirstOffset: r.first, LastOffset: r.last })),
+        ranges.map((r) => ({
+          ConsumerGroup: key.group,
+          Topic: key.topic,
+          Partition: key.partition,
+          FirstOffset: r.first,
+          LastOffset: r.last,
+          TokenLastOffset: r.tokenLast ?? r.last,
+        })),
       )
     },
   }

@@ -72,14 +72,14 @@ export function createFakeLedger(): FakeLedger {
       ledger.hook?.('read')
       const rows = ledger.entries
         .filter((e) => e.group === key.group && e.topic === key.topic && e.partition === key.partition && e.last >= fromOffset)
-        .map((e) => ({ first: e.first, last: e.last, plannedAtMs: e.plannedAt }))
+        .map((e) => ({ ...(e.tokenLast === undefined ? {} : { tokenLast: e.tokenLast }), first: e.first, last: e.last, plannedAtMs: e.plannedAt }))
       return resolveOpenRanges(rows)
     },
     async record(key, ranges) {
       await Promise.resolve()
       ledger.hook?.('record')
       clock++
-      for (const r of ranges) ledger.entries.push({ ...key, first: r.first, last: r.last, plannedAt: clock })
+      for (const r of ranges) ledger.entries.push({ ...key, ...r, plannedAt: clock })
     },
   }
   return ledger
