@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeLogs, decodeMetrics, encodeLogs, encodeMetrics, decodeTraces, encodeTraces, type Span } from '@periscope/model'
 import { HEADERS, TOPICS } from '@periscope/pipeline'
-import { createHarness, type Harness } from './testing/app-harness.ts'
+import { createHarness, TEST_CONFIG, type Harness } from './testing/app-harness.ts'
 import { gzipBomb } from './testing/gzip-bomb.ts'
 import { bytesOf, gauge, logRecord, logs, metrics, numberPoint, span, str, traces } from './testing/otlp-fixtures.ts'
 import { readExportResponse, readRpcStatus } from './testing/pb-fields.ts'
@@ -235,6 +235,28 @@ describe('refusals', () => {
     expect(failed.statusCode).toBe(503)
     expect(failed.headers['retry-after']).toBe('1')
     expect(h.bus.records(TOPICS.traces)).toHaveLength(0)
+  })
+
+  it('503 when the bytes held by requests in flight are at the limit', async () => {
+    h = await createHarness({ config: { http: { ...TEST_CONFIG.http, maxInflightBytes: 2048 } } })
+    let release: () => void = () => {}
+    let started: () => void = () => {}
+    const sendStarted = new Promise<void>((resolve) => (started = resolve))
+    h.bus.respondWith(() => {
+      started()
+      return new Promise((resolve) => (release = () => resolve({ status: 'success' })))
+    })
+    // ~1.6 KB each: one fits under 2048 bytes in flight, two do not
+    const body = encodeTraces(traces([spanOf(1, 1, { attributes: [str('pad', 'p'.repeat(1500))] })]), 'protobuf')
+    const first = post(body, { ...auth(), 'content-type': PB })
+    await sendStarted
+    const second = await post(body, { ...auth(), 'content-type': PB })
+    expect(second.statusCode).toBe(503)
+    expect(second.headers['retry-after']).toBe('1')
+    release()
+    expect((await first).statusCode).toBe(200)
+    h.bus.respondWith({ status: 'success' })
+    expect((await post(body, { ...auth(), 'content-type': PB })).statusCode).toBe(200)
   })
 
   it('503 when the key store cannot answer', async () => {
