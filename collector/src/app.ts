@@ -46,6 +46,7 @@ import {
 } from './errors.ts'
 import { MAX_RECORD_BYTES, toRecords } from './handoff/records.ts'
 import { traceSlices } from './handoff/trace-slices.ts'
+import { createLogThrottle } from './log-throttle.ts'
 import { compressionOf, encodingOf, inflateBounded } from './request-body.ts'
 import { bearerToken } from './tenants/api-key.ts'
 import type { TenantResolver } from './tenants/tenant-resolver.ts'
@@ -125,6 +126,7 @@ export async function build(deps: CollectorDeps): Promise<FastifyInstance> {
   let closing = false
 
   const metrics: CollectorMetrics = createCollectorMetrics(deps.metrics, () => inflightBytes)
+  const logs = createLogThrottle(logger, 10_000, clock.nowMs)
   const limiter = createKeyedRateLimiter({
     defaults: config.limits.defaults,
     overrides: config.limits.tenants,
@@ -188,7 +190,7 @@ export async function build(deps: CollectorDeps): Promise<FastifyInstance> {
     const outcome = await tenants.resolve(key)
     if (!outcome.ok) {
       if (outcome.reason === 'unavailable') {
-        logger.warn({ err: outcome.error }, 'API key lookup failed')
+        logs.log('warn', 'keys', { err: outcome.error }, 'API key lookup failed; answering 503')
         throw withRetryAfter(new KeysUnavailable(), 1000)
       }
       throw new Unauthenticated(outcome.reason === 'revoked' ? 'the API key was revoked' : 'unknown API key')
@@ -252,8 +254,8 @@ export async function build(deps: CollectorDeps): Promise<FastifyInstance> {
       if (outcome.status !== 'success') {
         metrics.busError(signal, outcome.status)
         metrics.requestRejected(signal, 'bus_unavailable', acceptedItems, bytes)
-        if (outcome.status === 'failure') logger.error({ err: outcome.error, signal }, 'the bus refused records permanently')
-        else logger.warn({ err: outcome.error, signal }, 'the bus could not accept records now')
+        if (outcome.status === 'failure') logs.log('error', 'bus-failure', { err: outcome.error, signal }, 'the bus refused records permanently; answering 503')
+        else logs.log('warn', 'bus-retryable', { err: outcome.error, signal }, 'the bus could not accept records now; answering 503')
         const retryAfterMs = outcome.status === 'retryable' ? outcome.retryAfterMs : undefined
         throw withRetryAfter(new BusUnavailable({ cause: outcome.error }), retryAfterMs)
       }
@@ -273,7 +275,7 @@ export async function build(deps: CollectorDeps): Promise<FastifyInstance> {
     } catch (error) {
       // the model promises never to throw on input; if it does, the input is still the client's
       // and the answer a 400, while the log says a decoder has a bug to fix
-      logger.error({ err: error, signal }, 'OTLP decoder threw instead of returning an error')
+      logs.log('error', 'decoder-threw', { err: error, signal }, 'OTLP decoder threw instead of returning an error')
       return { ok: false, error: { message: 'the body could not be decoded' } }
     }
   }

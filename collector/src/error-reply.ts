@@ -3,8 +3,8 @@
  * google.rpc.Status in the request's encoding (protobuf or JSON; JSON when the request's own
  * Content-Type was not one of the two), and that 429/503 carry Retry-After.
  *
- * 4xx answer with the error's message (it is the client's to fix) and are not logged; 5xx answer
- * generically and are logged in full. Fastify's own client errors (body too large, bad
+ * 4xx answer with the error's message (it is the client's to fix) and are not logged; 503 answer
+ * with theirs (the app logged the cause); any other 5xx answers generically and is logged in full. Fastify's own client errors (body too large, bad
  * Content-Length, unknown media type) keep their 4xx status: nothing a client sends becomes a 500.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
@@ -57,10 +57,8 @@ export function collectorErrorHandler(logger: Logger) {
     const headers = (error as { headers?: unknown }).headers
     if (typeof headers === 'object' && headers !== null) reply.headers(headers as Record<string, string>)
     if (status < 500) return sendStatus(reply, request, status, error.message)
-    if (status === 503) {
-      logger.warn({ err: error, reqId: request.id, url: request.url }, 'request refused: dependency unavailable')
-      return sendStatus(reply, request, status, error.message)
-    }
+    // 503s are the app's own refusals (bus, keys, capacity), logged there once per interval
+    if (status === 503) return sendStatus(reply, request, status, error.message)
     logger.error({ err: error, reqId: request.id, url: request.url }, 'request failed')
     return sendStatus(reply, request, 500, `internal error; see the collector log for request id ${request.id}`)
   }
