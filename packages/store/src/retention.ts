@@ -29,6 +29,8 @@ export const TTL_RULES: Readonly<Record<string, TtlRule>> = {
   log_counts_1m: { family: 'rollupsDays', time: 'Minute' },
   alert_events: { family: 'alertHistoryDays', time: 'toDateTime(Timestamp)' },
   notifications: { family: 'alertHistoryDays', time: 'toDateTime(Timestamp)' },
+  // one row per delivery lease (0004_alerting.sql); the evaluator's own lease is renewed, never expires
+  alert_leases: { family: 'alertHistoryDays', time: 'toDateTime(ExpiresAt)' },
 }
 
 /** The TTL clause as ClickHouse prints it back in create_table_query. */

@@ -541,3 +541,49 @@ SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS dashboards ON CLUSTER '{cluster}' AS dashboards_local
 ENGINE = Distributed('{cluster}', currentDatabase(), dashboards_local, cityHash64(TenantId));
+
+-- 0004_alerting
+CREATE TABLE IF NOT EXISTS silences_local ON CLUSTER '{cluster}'
+(
+    TenantId String,
+    SilenceId String,
+    Matchers String,
+    StartsAt DateTime64(9, 'UTC'),
+    EndsAt DateTime64(9, 'UTC'),
+    Comment String DEFAULT '',
+    CreatedBy String DEFAULT '',
+    CreatedAt DateTime64(9, 'UTC'),
+    UpdatedAt DateTime64(9, 'UTC'),
+    Version UInt64,
+    Deleted UInt8 DEFAULT 0
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', Version, Deleted)
+ORDER BY (TenantId, SilenceId)
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS silences ON CLUSTER '{cluster}' AS silences_local
+ENGINE = Distributed('{cluster}', currentDatabase(), silences_local, cityHash64(TenantId));
+
+CREATE TABLE IF NOT EXISTS alert_leases_local ON CLUSTER '{cluster}'
+(
+    TenantId String,
+    LeaseKey String,
+    Holder String,
+    ExpiresAt DateTime64(9, 'UTC'),
+    Version UInt64,
+    InsertedAt DateTime64(9, 'UTC') DEFAULT now64(9)
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', Version)
+ORDER BY (TenantId, LeaseKey)
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS alert_leases ON CLUSTER '{cluster}' AS alert_leases_local
+ENGINE = Distributed('{cluster}', currentDatabase(), alert_leases_local, cityHash64(TenantId));
+
+ALTER TABLE alert_state_local ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS Writer String DEFAULT '';
+
+ALTER TABLE alert_state ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS Writer String DEFAULT '';
+
+ALTER TABLE alert_state_local ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS InsertedAt DateTime64(9, 'UTC') DEFAULT now64(9);
+
+ALTER TABLE alert_state ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS InsertedAt DateTime64(9, 'UTC') DEFAULT now64(9);
