@@ -18,24 +18,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 describe('collector main', () => {
   it('serves OTLP with keys from the store and shuts down cleanly on SIGTERM', async () => {
     const storePath = join(dir, 'store')
-    // the store is prepared in a child of its own: chdb binds one data directory per process
-    const prepare = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        `         import { createApiKey, ensureTenant } from ${JSON.stringify(join(import.meta.dirname, 'tenants', 'store-api-keys.ts'))}
-         const store = await openStore({ mode: 'embedded', path: ${JSON.stringify(storePath)} })
-         await migrate(store)
-         await ensureTenant(store, 'acme')
-         const { plaintext } = await createApiKey(store, 'acme')
-         await store.close()
-         process.stdout.write(plaintext + '\\n')`,
-      ],
-      { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
-    )
+    // the store is prepared in a process of its own: chdb binds one data directory per process
+    const prepare = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'testing', 'prepare-store.ts'), storePath, 'acme'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     const key = await new Promise<string>((resolve, reject) => {
       let out = ''
       prepare.stdout!.on('data', (c: Buffer) => (out += c.toString()))
