@@ -17,6 +17,9 @@ describe('format', () => {
     expect(formatPercent(0)).toBe('0%')
     expect(formatPercent(0.00001)).toBe('<0.01%')
     expect(formatPercent(1)).toBe('100%')
+    expect(formatPercent(0.5, 0)).toBe('50%')
+    expect(formatPercent(1, 0)).toBe('100%')
+    expect(formatPercent(0.25, 1)).toBe('25%')
   })
   it('formats counts and times (UTC)', () => {
     expect(formatCount(1234)).toBe('1.23k')

@@ -43,7 +43,8 @@ export function formatPercent(fraction: number | null | undefined, digits = 2): 
   const pct = fraction * 100
   const floor = 10 ** -digits
   if (Math.abs(pct) < floor) return `${pct < 0 ? '>-' : '<'}${floor}%`
-  return `${pct.toFixed(digits).replace(/\.?0+$/, '')}%`
+  const text = pct.toFixed(digits)
+  return `${text.includes('.') ? text.replace(/\.?0+$/, '') : text}%`
 }
 
 /** Requests per second: "1.23k", "45.6", "0.02" */

@@ -60,7 +60,7 @@ export function logsBySpanId(logs: readonly LogRecord[], spanIds: ReadonlySet<st
   return { bySpan, unattached }
 }
 
-export function traceModel(trace: TraceResponse): TraceModel {
+export function traceModel(trace: Pick<TraceResponse, 'traceId' | 'spans' | 'logs'>): TraceModel {
   const spans = trace.spans.map(modelSpan)
   const rows = spanTree(spans)
   const bounds = traceBounds(spans)

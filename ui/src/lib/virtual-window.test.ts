@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { sortRows, nextSort } from './sort.ts'
-import { hashName, serviceColor, SERVICE_PALETTE } from './service-colors.ts'
+import { hashName, serviceColor, serviceHue } from './service-colors.ts'
 import { scrollTopFor, virtualWindow } from './virtual-window.ts'
 
 describe('virtualWindow', () => {
@@ -40,6 +40,11 @@ describe('serviceColor', () => {
     // FNV-1a of "a" is 0xe40c292c
     expect(hashName('a')).toBe(0xe40c292c)
     expect(serviceColor('checkout')).toBe(serviceColor('checkout'))
-    expect(SERVICE_PALETTE).toContain(serviceColor('payment'))
+    expect(serviceColor('payment')).toMatch(/^hsl\(\d+, \d+%, \d+%\)$/)
+    // never a red hue, which is reserved for errors
+    for (const name of ['a', 'checkout', 'payment', 'frontend', 'inventory', 'x'.repeat(40)]) {
+      expect(serviceHue(name)).toBeGreaterThanOrEqual(30)
+      expect(serviceHue(name)).toBeLessThan(330)
+    }
   })
 })

@@ -24,9 +24,9 @@ describe('displayRows', () => {
 
 describe('traceModel', () => {
   const span = (spanId: string, parentSpanId: string, start: string, duration: string, service: string, statusCode = 'UNSET') => ({
-    spanId, parentSpanId, service, name: `op-${spanId}`, kind: 'SERVER', startTimeUnixNano: start, durationNs: duration, statusCode, statusMessage: '', attributes: {}, resource: {}, events: [],
+    spanId, parentSpanId, service, name: `op-${spanId}`, kind: 'SERVER', startTimeUnixNano: start, durationNs: duration, statusCode, statusMessage: '', attributes: {}, resource: {}, events: [], links: [], scope: { name: '', version: '' },
   })
-  const log = (spanId: string, time: string) => ({ timeUnixNano: time, severityText: 'INFO', severityNumber: 9, service: 'x', body: 'b', traceId: 't', spanId, attributes: {} })
+  const log = (spanId: string, time: string) => ({ timeUnixNano: time, observedTimeUnixNano: time, resource: {}, severityText: 'INFO', severityNumber: 9, service: 'x', body: 'b', traceId: 't', spanId, attributes: {} })
   it('builds rows, bounds, services, errors and logs by span from an API answer', () => {
     const model = traceModel({
       traceId: 't',

@@ -1,0 +1,5 @@
+import { DashboardsPage } from '../../components/dashboards/DashboardsPage.tsx'
+
+export default function Page() {
+  return <DashboardsPage />
+}

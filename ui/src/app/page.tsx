@@ -1,0 +1,5 @@
+import { ServicesOverview } from '../components/services/ServicesOverview.tsx'
+
+export default function Page() {
+  return <ServicesOverview />
+}

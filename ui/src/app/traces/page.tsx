@@ -1,0 +1,5 @@
+import { TracesPage } from '../../components/traces/TracesPage.tsx'
+
+export default function Page() {
+  return <TracesPage />
+}
