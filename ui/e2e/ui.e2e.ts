@@ -173,3 +173,68 @@ describe('logs', () => {
     expect(unexpected(problems)).toEqual([])
   })
 })
+
+describe('service page', () => {
+  it('opens the traces of the time bucket of a clicked chart point', async () => {
+    const { page, problems } = await browser.newPage()
+    const p = new PeriscopePage(page, stack.uiUrl)
+    await p.open('/services/checkout', 'chart-rps')
+    const chart = p.byTestId('chart-rps').locator('.recharts-surface')
+    const box = (await chart.boundingBox())!
+    // a point in the last quarter of the hour, where the seed has requests
+    await page.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2)
+    await page.mouse.click(box.x + box.width * 0.8, box.y + box.height / 2)
+    await page.waitForURL(/\/traces\?service=checkout&from=\d+&to=\d+$/)
+    const url = new URL(page.url())
+    const stepMs = Number(url.searchParams.get('to')) - Number(url.searchParams.get('from'))
+    expect(stepMs).toBe(60_000)
+    await p.byTestId('page-traces').waitFor()
+    await p.settled()
+    page.close()
+    expect(unexpected(problems)).toEqual([])
+  })
+})
+
+describe('dashboards', () => {
+  it('creates a board, adds a golden-signal panel and saves it through the query API', async () => {
+    const { page, problems } = await browser.newPage()
+    const p = new PeriscopePage(page, stack.uiUrl)
+    await p.open('/dashboards', 'board')
+    const name = `e2e board ${Date.now()}`
+    await p.byTestId('board-new-name').fill(name)
+    await p.byTestId('board-create').click()
+    await page.waitForURL(/board=[0-9a-f-]{36}/)
+    await p.byTestId('board-edit').click()
+    await p.byTestId('panel-new').click()
+    await p.byTestId('panel-service').selectOption('payment')
+    await p.byTestId('panel-signal').selectOption('p99Ms')
+    await p.byTestId('panel-add').click()
+    await p.byTestId('board-save').click()
+    await expect(p.byTestId('board-message').innerText()).resolves.toBe('Saved.')
+    await page.reload()
+    await p.byTestId('board-panel').first().waitFor()
+    await expect(p.byTestId('board-panel').count()).resolves.toBe(1)
+    await expect(p.byTestId('board-panel').first().innerText()).resolves.toContain('payment p99Ms')
+    await expect(p.byTestId('board-tab').filter({ hasText: name }).count()).resolves.toBe(1)
+    await p.settled()
+    await p.screenshot('dashboards-saved')
+    // stored in the query API, not only in the browser
+    const listed = await fetch(`${stack.apiUrl}/api/v1/dashboards`, { headers: { authorization: `Bearer ${stack.token}` } }).then((r) => r.json() as Promise<{ dashboards: { name: string; panelCount: number }[] }>)
+    expect(listed.dashboards.find((d) => d.name === name)?.panelCount).toBe(1)
+    page.close()
+    expect(unexpected(problems)).toEqual([])
+  })
+})
+
+describe('UI server', () => {
+  it('keeps the token on the server and passes only the UI’s areas, writes only as same-origin JSON', async () => {
+    const html = await fetch(`${stack.uiUrl}/services/checkout`).then((r) => r.text())
+    expect(html).not.toContain(stack.token)
+    expect((await fetch(`${stack.uiUrl}/api/v1/tokens`)).status).toBe(404)
+    expect((await fetch(`${stack.uiUrl}/api/v1/services`)).status).toBe(200)
+    const form = await fetch(`${stack.uiUrl}/api/v1/dashboards`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"name":"x","panels":[]}' })
+    expect(form.status).toBe(403)
+    const crossSite = await fetch(`${stack.uiUrl}/api/v1/dashboards`, { method: 'POST', headers: { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' }, body: '{"name":"x","panels":[]}' })
+    expect(crossSite.status).toBe(403)
+  })
+})

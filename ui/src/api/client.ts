@@ -29,11 +29,13 @@ async function messageOf(response: Response): Promise<string> {
 }
 
 export async function apiFetch<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<ApiResult<T>> {
+  const method = init.method ?? 'GET'
   let response: Response
   try {
     response = await fetch(path, {
-      method: init.method ?? 'GET',
-      headers: init.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      method,
+      // writes are always JSON: the UI server refuses other writes (see the /api/v1 pass-through)
+      headers: method === 'GET' ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       signal: init.signal,
       cache: 'no-store',

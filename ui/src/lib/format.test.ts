@@ -25,6 +25,8 @@ describe('format', () => {
     expect(formatCount(1234)).toBe('1.23k')
     expect(formatCount(2_500_000)).toBe('2.5M')
     expect(formatCount(0.5)).toBe('0.5')
+    expect(formatCount(0.025)).toBe('0.025')
+    expect(formatCount(0.0333333)).toBe('0.0333')
     expect(formatTimeMs(Date.UTC(2026, 0, 2, 3, 4, 5))).toBe('2026-01-02 03:04:05')
     expect(formatTimeNs('1767323045123456789')).toBe('2026-01-02 03:04:05.123456')
   })

@@ -9,6 +9,7 @@ const NS_PER_MS = 1_000_000
 const NS_PER_S = 1_000_000_000
 
 function sig3(value: number): string {
+  if (value < 1) return value.toPrecision(3).replace(/\.?0+$/, '')
   if (value >= 100) return value.toFixed(0)
   if (value >= 10) return value.toFixed(1).replace(/\.0$/, '')
   return value.toFixed(2).replace(/\.?0+$/, '')

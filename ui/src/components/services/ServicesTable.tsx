@@ -51,8 +51,8 @@ export function ServicesTable({ services, trends, budgets, query }: { services: 
               {sort.key === c.key ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}
             </th>
           ))}
-          <th>Traffic</th>
-          <th>Errors</th>
+          <th>Traffic trend</th>
+          <th>Error trend</th>
         </tr>
       </thead>
       <tbody>

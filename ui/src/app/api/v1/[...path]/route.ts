@@ -3,12 +3,19 @@
  * /api/v1/<path>?<query> with the server-side bearer token. The browser never sees the token
  * and never talks to another origin (CSP connect-src 'self'). Only JSON in and out; the
  * caller's cookies and authorization are not forwarded.
+ *
+ * Whoever reaches the UI acts with the UI's token, so: only the areas the UI uses are passed
+ * (not /tokens), and a write must be a same-origin JSON request (a cross-site form or a
+ * no-cors fetch cannot set application/json without a CORS preflight, which nothing answers).
  */
 import { loadUiConfig } from '../../../../config.ts'
 
 export const dynamic = 'force-dynamic'
 
 const config = loadUiConfig()
+
+/** first path segments the UI calls */
+const AREAS = new Set(['services', 'traces', 'logs', 'metrics', 'dashboards', 'slos', 'alert-rules', 'channels', 'alerts'])
 
 const PASSED_RESPONSE_HEADERS = ['content-type', 'cache-control', 'etag', 'retry-after']
 
@@ -22,6 +29,14 @@ function problem(status: number, title: string, detail: string): Response {
 async function forward(request: Request, context: { params: Promise<{ path: string[] }> }): Promise<Response> {
   const { path } = await context.params
   if (path.some((segment) => segment === '..' || segment === '.')) return problem(400, 'Bad Request', 'invalid path')
+  if (!AREAS.has(path[0] ?? '')) return problem(404, 'Not Found', 'not an API area the UI passes through')
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    const contentType = request.headers.get('content-type') ?? ''
+    const site = request.headers.get('sec-fetch-site')
+    if (!contentType.startsWith('application/json') || (site !== null && site !== 'same-origin')) {
+      return problem(403, 'Forbidden', 'writes must be same-origin application/json requests')
+    }
+  }
   const incoming = new URL(request.url)
   const target = `${config.queryApiUrl}/api/v1/${path.map(encodeURIComponent).join('/')}${incoming.search}`
   const headers = new Headers({ accept: 'application/json' })
