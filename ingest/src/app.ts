@@ -22,7 +22,7 @@ import { createMemoryBudget } from './memory-budget.ts'
 import { createClickHouseLedger, type RangeLedger } from './offset-ledger.ts'
 
 export type { IngestConfig, IngestSettings } from './config.ts'
-export { IngestConfigSchema, IngestSettingsSchema, loadIngestConfig } from './config.ts'
+export { IngestConfigSchema, IngestSettingsSchema, loadIngestConfig, settingsOf } from './config.ts'
 export { insertDedupToken } from './dedup-token.ts'
 export { LEDGER_TABLE } from './offset-ledger.ts'
 

@@ -1,6 +1,11 @@
 /**
  * Ingest's configuration: schema defaults < file (PERISCOPE_INGEST_CONFIG_FILE, YAML or JSON) <
- * environment (PERISCOPE_INGEST_<SECTION>_<KEY>, e.g. PERISCOPE_INGEST_BATCH_MAX_ROWS=20000).
+ * environment (PERISCOPE_INGEST_<SECTION>_<KEY>, e.g. PERISCOPE_INGEST_BATCH_MAX_ROWS=20000,
+ * PERISCOPE_INGEST_BUS_KIND=kafka, PERISCOPE_INGEST_BUS_BROKERS=k1:9092,k2:9092).
+ *
+ * Sizing: inserts are cut at batch.maxRows rows, but one insert never spans two bus batches (the
+ * bus commits per batch), so size the bus's batches (bus.maxBatchRecords, bus.maxBatchBytes /
+ * maxBytesPerPartition) to hold at least batch.maxRows rows, or inserts will be smaller.
  * Validated and frozen by @periscope/runtime's loadConfig; every violation is listed at once.
  * This is the only ingest file that reads process.env.
  */
@@ -27,36 +32,36 @@ export const BatchSchema = Type.Object(
   { additionalProperties: false, default: {} },
 )
 
-export const IngestSettingsSchema = Type.Object(
-  {
-    signals: Type.Array(SignalSchema, { minItems: 1, uniqueItems: true, default: ['traces', 'logs', 'metrics'], description: 'one consumer group per signal' }),
-    groupIdPrefix: Type.String({ minLength: 1, default: 'periscope-ingest', description: 'consumer groups are <prefix>-<signal>' }),
-    defaultTenantId: Type.String({
-      default: 'default',
-      description: "tenant of records without a periscope-tenant header (e.g. from an OpenTelemetry Collector); '' sends them to the dead-letter topic",
-    }),
-    batch: BatchSchema,
-    maxPendingBytes: Type.Integer({ minimum: MiB, default: 256 * MiB, description: 'encoded bytes of the batches held at once; past it partitions are paused' }),
-    retry: Type.Object(
-      {
-        initialDelayMs: Type.Integer({ minimum: 1, default: 100 }),
-        maxDelayMs: Type.Integer({ minimum: 1, default: 30_000 }),
-      },
-      { additionalProperties: false, default: {} },
-    ),
-    maxIncompleteReplays: Type.Integer({
-      minimum: 1,
-      default: 5,
-      description: 'deliveries of a replayed batch that ends inside a planned range before it is written as it is (may duplicate rows)',
-    }),
-    stopGraceMs: Type.Integer({ minimum: 0, default: 10_000, description: 'time given to batches in hand at stop before their retries are abandoned' }),
-  },
-  { additionalProperties: false, default: {} },
-)
+/** What build() reads; main.ts adds the bus, the store, HTTP and logging around it. */
+const settingsProperties = {
+  signals: Type.Array(SignalSchema, { minItems: 1, uniqueItems: true, default: ['traces', 'logs', 'metrics'], description: 'one consumer group per signal' }),
+  groupIdPrefix: Type.String({ minLength: 1, default: 'periscope-ingest', description: 'consumer groups are <prefix>-<signal>' }),
+  defaultTenantId: Type.String({
+    default: 'default',
+    description: "tenant of records without a periscope-tenant header (e.g. from an OpenTelemetry Collector); '' sends them to the dead-letter topic",
+  }),
+  batch: BatchSchema,
+  maxPendingBytes: Type.Integer({ minimum: MiB, default: 256 * MiB, description: 'encoded bytes of the batches held at once; past it partitions are paused' }),
+  retry: Type.Object(
+    {
+      initialDelayMs: Type.Integer({ minimum: 1, default: 100 }),
+      maxDelayMs: Type.Integer({ minimum: 1, default: 30_000 }),
+    },
+    { additionalProperties: false, default: {} },
+  ),
+  maxIncompleteReplays: Type.Integer({
+    minimum: 1,
+    default: 5,
+    description: 'deliveries of a replayed batch that ends inside a planned range before it is written as it is (may duplicate rows)',
+  }),
+  stopGraceMs: Type.Integer({ minimum: 0, default: 10_000, description: 'time given to batches in hand at stop before their retries are abandoned' }),
+}
+
+export const IngestSettingsSchema = Type.Object(settingsProperties, { additionalProperties: false, default: {} })
 
 export const IngestConfigSchema = Type.Object(
   {
-    ingest: IngestSettingsSchema,
+    ...settingsProperties,
     bus: BusConfigSchema,
     store: StoreConfigSchema,
     http: Type.Object(
@@ -81,20 +86,26 @@ export type IngestSettings = Static<typeof IngestSettingsSchema>
 
 const FILE_VARIABLE = 'PERISCOPE_INGEST_CONFIG_FILE'
 
+/** The settings part of a full config, for build(). */
+export function settingsOf(config: IngestConfig): IngestSettings {
+  const { bus: _bus, store: _store, http: _http, logLevel: _logLevel, shutdownTimeoutMs: _timeout, ...settings } = config
+  return settings
+}
+
 export function warnings(config: IngestConfig): string[] {
   const out: string[] = []
-  const s = config.ingest
+  const s = config
   if (s.retry.maxDelayMs < s.retry.initialDelayMs) {
-    out.push(`ingest.retry.maxDelayMs (${s.retry.maxDelayMs}) is below initialDelayMs (${s.retry.initialDelayMs}); every retry waits at most maxDelayMs`)
+    out.push(`retry.maxDelayMs (${s.retry.maxDelayMs}) is below retry.initialDelayMs (${s.retry.initialDelayMs}); every retry waits at most maxDelayMs`)
   }
   if (s.maxPendingBytes < 2 * s.batch.maxBytes) {
     out.push(
-      `ingest.maxPendingBytes (${s.maxPendingBytes}) holds fewer than two full batches of ingest.batch.maxBytes (${s.batch.maxBytes}); ` +
-        'partitions will take turns — consider raising ingest.maxPendingBytes',
+      `maxPendingBytes (${s.maxPendingBytes}) holds fewer than two full batches of batch.maxBytes (${s.batch.maxBytes}); ` +
+        'partitions will take turns — consider raising maxPendingBytes',
     )
   }
   if (s.stopGraceMs >= config.shutdownTimeoutMs) {
-    out.push(`ingest.stopGraceMs (${s.stopGraceMs}) is not below shutdownTimeoutMs (${config.shutdownTimeoutMs}); the bus and store may not be closed cleanly`)
+    out.push(`stopGraceMs (${s.stopGraceMs}) is not below shutdownTimeoutMs (${config.shutdownTimeoutMs}); the bus and store may not be closed cleanly`)
   }
   return out
 }

@@ -30,7 +30,7 @@ beforeAll(async () => {
   metrics = createSelfMetrics({ service: 'ingest', defaultMetrics: false })
   ingest = build({
     config: {
-      signals: ['traces'],
+      signals: ['traces', 'logs', 'metrics'],
       groupIdPrefix: 'ingest-local-test',
       defaultTenantId: 'default',
       batch: { maxRows: 10_000, maxBytes: 16 << 20, minInsertIntervalMs: 200 },
@@ -53,6 +53,13 @@ afterAll(async () => {
   await store?.close()
   rmSync(dir, { recursive: true, force: true })
 })
+
+async function rows<T>(query: string): Promise<T[]> {
+  const result = await store.client.query({ query, format: 'JSONEachRow' })
+  return result.json<T>()
+}
+
+const header = (tenantId: string, signal: string) => ({ [HEADERS.tenant]: tenantId, [HEADERS.signal]: signal, [HEADERS.schemaVersion]: '1' })
 
 describe('ingest over the local log', () => {
   it('is ready once started, and answers /healthz', async () => {
@@ -96,6 +103,80 @@ describe('ingest over the local log', () => {
     expect(headers[HEADERS.error]).toMatch(/^undecodable: /)
     expect(letters[0]!.value).toEqual(poisonRecord().value)
     expect(await metrics.text()).toMatch(/periscope_ingest_dead_letters_total\{[^}]*reason="undecodable"[^}]*\} 1/)
+  })
+
+  it('writes logs (text and structured bodies) and every metric kind to its table, and the log rollup fills', async () => {
+    const nowNs = BigInt(Date.now()) * 1_000_000n
+    const t = (offsetMs: number) => String(nowNs - BigInt(offsetMs) * 1_000_000n)
+    const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'billing' } }, { key: 'host.name', value: { stringValue: 'node-1' } }] }
+    // OTLP/JSON records (the OpenTelemetry Collector's otlp_json encoding); the collector writes protobuf
+    const logs = {
+      resourceLogs: [
+        {
+          resource,
+          scopeLogs: [
+            {
+              scope: { name: 'billing-logger', version: '2', attributes: [{ key: 'lib', value: { stringValue: 'pino' } }] },
+              logRecords: [
+                { timeUnixNano: t(2), severityNumber: 17, severityText: 'ERROR', body: { stringValue: 'payment failed' }, attributes: [{ key: 'order', value: { intValue: '42' } }] },
+                { timeUnixNano: t(1), severityNumber: 9, body: { kvlistValue: { values: [{ key: 'event', value: { stringValue: 'charged' } }] } } },
+              ],
+            },
+          ],
+        },
+      ],
+    }
+    const point = { startTimeUnixNano: t(60_000), timeUnixNano: t(1) }
+    const metrics = {
+      resourceMetrics: [
+        {
+          resource,
+          scopeMetrics: [
+            {
+              scope: { name: 'billing-meter' },
+              metrics: [
+                { name: 'temperature', gauge: { dataPoints: [{ ...point, asDouble: 21.5 }] } },
+                { name: 'requests', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ ...point, asInt: '8' }] } },
+                { name: 'latency', histogram: { aggregationTemporality: 2, dataPoints: [{ ...point, count: '3', sum: 170, bucketCounts: ['1', '1', '1'], explicitBounds: [10, 100] }] } },
+                { name: 'size', exponentialHistogram: { aggregationTemporality: 1, dataPoints: [{ ...point, count: '3', sum: 7, scale: 0, zeroCount: '0', positive: { offset: 0, bucketCounts: ['1', '1', '1'] } }] } },
+                { name: 'rpc', summary: { dataPoints: [{ ...point, count: '2', sum: 3, quantileValues: [{ quantile: 0.5, value: 1 }, { quantile: 0.99, value: 2 }] }] } },
+              ],
+            },
+          ],
+        },
+      ],
+    }
+    await produce(bus, TOPICS.logs, [{ key: null, value: Buffer.from(JSON.stringify(logs)), headers: header('signals', 'logs') }])
+    await produce(bus, TOPICS.metrics, [{ key: null, value: Buffer.from(JSON.stringify(metrics)), headers: header('signals', 'metrics') }])
+
+    const logRows = await waitFor('two log rows', async () => {
+      const r = await rows<Record<string, unknown>>(
+        "SELECT ServiceName, SeverityText, SeverityNumber, Body, LogAttributes, ResourceAttributes, ScopeName, ScopeAttributes FROM otel_logs WHERE TenantId = 'signals' ORDER BY Timestamp",
+      )
+      return r.length >= 2 ? r : undefined
+    })
+    expect(logRows).toEqual([
+      {
+        ServiceName: 'billing',
+        SeverityText: 'ERROR',
+        SeverityNumber: 17,
+        Body: 'payment failed',
+        LogAttributes: { order: '42' },
+        ResourceAttributes: { 'service.name': 'billing', 'host.name': 'node-1' },
+        ScopeName: 'billing-logger',
+        ScopeAttributes: { lib: 'pino' },
+      },
+      // no severity text: derived from the number; a structured body as JSON text
+      expect.objectContaining({ SeverityNumber: 9, SeverityText: 'INFO', Body: '{"event":"charged"}' }),
+    ])
+    const tables = ['otel_metrics_gauge', 'otel_metrics_sum', 'otel_metrics_histogram', 'otel_metrics_exponential_histogram', 'otel_metrics_summary']
+    const perTable = await waitFor('a row in each metric table', async () => {
+      const counts = await Promise.all(tables.map(async (table) => (await rows<{ n: string; m: string }>(`SELECT count() AS n, any(MetricName) AS m FROM ${table} WHERE TenantId = 'signals'`))[0]!))
+      return counts.every((c) => c.n === '1') ? counts.map((c) => c.m) : undefined
+    })
+    expect(perTable).toEqual(['temperature', 'requests', 'latency', 'size', 'rpc'])
+    const [rollup] = await rows<{ n: string }>("SELECT sum(Count) AS n FROM log_counts_1m WHERE TenantId = 'signals'")
+    expect(rollup!.n).toBe('2')
   })
 
   it('builds a backlog while inserts fail, then catches up without losing or duplicating a span', async () => {

@@ -9,7 +9,7 @@ import { ConfigError, createLogger, createSelfMetrics, onShutdown } from '@peris
 import { openBus } from '@periscope/pipeline'
 import { assertSchemaCurrent, openStore } from '@periscope/store'
 import { build } from './app.ts'
-import { loadIngestConfig } from './config.ts'
+import { loadIngestConfig, settingsOf } from './config.ts'
 
 async function main(): Promise<void> {
   let config
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const store = await openStore(config.store)
   await assertSchemaCurrent(store)
   const bus = await openBus(config.bus)
-  const ingest = build({ config: config.ingest, logger, bus, store, metrics: createSelfMetrics({ service: 'ingest' }) })
+  const ingest = build({ config: settingsOf(config), logger, bus, store, metrics: createSelfMetrics({ service: 'ingest' }) })
 
   onShutdown(
     { logger, timeoutMs: config.shutdownTimeoutMs },
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
 
   await ingest.start()
   const address = await ingest.app.listen({ host: config.http.host, port: config.http.port })
-  logger.info({ address, bus: bus.kind, signals: config.ingest.signals }, 'ingest running')
+  logger.info({ address, bus: bus.kind, signals: config.signals }, 'ingest running')
 }
 
 main().catch((error: unknown) => {
