@@ -19,3 +19,4 @@ export type { Dashboard, DashboardDefinition, DashboardSummary, DashboardsRespon
 export type { CreatedTokenResponse, TokenInfo, TokensResponse } from './schemas/tokens.ts'
 export type { Role } from './auth/query-token.ts'
 export { createQueryToken, revokeQueryToken, type CreatedToken, type CreateTokenOptions } from './auth/token-store.ts'
+export { HOURLY_ROLLUP_DDL } from './queries/hourly-rollup-ddl.ts'

@@ -20,6 +20,7 @@ import { createStoreTokenSource } from './auth/token-store.ts'
 import { createTokenResolver, type TokenResolver } from './auth/token-resolver.ts'
 import type { AppConfig } from './config.ts'
 import { queryApiErrorHandler } from './http/error-handler.ts'
+import { hourlyRollupExistsQuery } from './queries/golden-signals.ts'
 import { dashboardsRoutes } from './routes/dashboards.ts'
 import { logsRoutes } from './routes/logs.ts'
 import { metricsRoutes } from './routes/metrics.ts'
@@ -48,6 +49,8 @@ export interface QueryApiDeps {
   tokens?: TokenResolver
   /** route modules registered after ROUTE_MODULES (e.g. by an embedder or a test) */
   extraRoutes?: readonly RouteModule[]
+  /** overrides what is found in the schema at start (tests of both plans on one store) */
+  schema?: { hourlyRollup?: boolean }
 }
 
 export interface QueryApi extends FastifyInstance {
@@ -116,7 +119,7 @@ export async function build(deps: QueryApiDeps): Promise<ApiInstance> {
   // a tenant's queries nor a flood of made-up tokens can starve authentication of the others
   const authRunner = createQueryRunner({
     store,
-    limiter: createTenantLimiter({ maxConcurrent: AUTH_CONCURRENCY, maxQueued: AUTH_QUEUE, maxWaitMs: config.limits.maxQueueWaitMs, maxTenants: 1 }),
+    limiter: createTenantLimiter({ maxConcurrent: AUTH_CONCURRENCY, maxQueued: AUTH_QUEUE, maxWaitMs: config.limits.maxQueueWaitMs, maxTenants: 2 }),
     limits: config.limits,
     metrics: deps.metrics,
     logger,
@@ -131,7 +134,8 @@ export async function build(deps: QueryApiDeps): Promise<ApiInstance> {
       negativeTtlMs: config.tokens.negativeCacheTtlMs,
       maxEntries: config.tokens.cacheMaxEntries,
     })
-  const ctx: RouteContext = { config, runner, store, clock, logger, metrics: deps.metrics }
+  const [hourly] = await authRunner.rows<{ n: string }>(hourlyRollupExistsQuery(), { tenantId: ':schema' })
+  const ctx: RouteContext = { config, runner, store, clock, logger, metrics: deps.metrics, schema: { hourlyRollup: deps.schema?.hourlyRollup ?? Number(hourly?.n ?? 0) > 0 } }
 
   const apiPlugin: FastifyPluginAsync<Record<never, never>, RawServerDefault, TypeBoxTypeProvider, Logger> = async (api) => {
     registerAuth(api as unknown as FastifyInstance, { tokens, logger })

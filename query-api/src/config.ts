@@ -8,6 +8,7 @@
 import { Type, type Static } from 'typebox'
 import { loadConfig } from '@periscope/runtime'
 import { StoreConfigSchema } from '@periscope/store'
+import { AlertingConfigSchema } from './evaluator/config.ts'
 
 const DAY_MS = 24 * 3600_000
 
@@ -111,6 +112,7 @@ export const QueryApiConfigSchema = Type.Object(
     cache: CacheSchema,
     tokens: TokensSchema,
     resources: ResourcesSchema,
+    alerting: AlertingConfigSchema,
     store: StoreConfigSchema,
     logLevel: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -166,5 +168,6 @@ export function defaultAppConfig(overrides: { [K in keyof AppConfig]?: Partial<A
     cache: { ...config.cache, ...overrides.cache },
     tokens: { ...config.tokens, ...overrides.tokens },
     resources: { ...config.resources, ...overrides.resources },
+    alerting: { ...config.alerting, ...overrides.alerting },
   }
 }

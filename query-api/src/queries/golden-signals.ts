@@ -1,23 +1,27 @@
 /**
- * Golden signals (RED) of entry spans, from the per-minute rollups, from raw spans, or from both.
+ * Golden signals (RED) of entry spans, from rollups, from raw spans, or from both.
  *
- * Plan (planSignals): a range [from, to) is split into whole minutes [rollupFrom, rollupTo)
- * read from golden_signals_1m, and the raw edges [from, rollupFrom) ∪ [rollupTo, to) read from
- * otel_traces. Rollups are used when
+ * Plan (planSignals): a range [from, to) is cut into up to three tiers, coarse in the middle,
+ * fine at the edges:
+ *   whole hours   [hourFrom, hourTo)                          golden_signals_1h (when present)
+ *   whole minutes [minuteFrom, hourFrom) ∪ [hourTo, minuteTo)  golden_signals_1m
+ *   the rest      [from, minuteFrom) ∪ [minuteTo, to)          otel_traces (raw spans)
+ * Rollups are used when
  *   - the range is at least `rollups.minRangeMs` wide (or `source=rollup` is asked for),
- *   - the series step, if any, is a whole number of minutes (buckets then hold whole minutes),
- *   - the range holds at least one whole minute;
- * otherwise rollupFrom = rollupTo = to and everything is raw. `source=raw` forces raw.
+ *   - a series step, if any, is a whole number of minutes (of hours, for the hour tier), so
+ *     every bucket is made of whole rollup rows,
+ *   - the range holds a whole minute (hour);
+ * a tier that is not used is an empty range (its from = its to), so the SQL is the same.
+ * `source=raw` reads only raw spans.
  *
- * The two parts give the same numbers because they aggregate the same way: counts and sums
- * add, max takes the max, and latency is a histogram bucket → count built with the store's
- * latency bucket expression (LATENCY_BUCKET_SQL) in both — the rollup's materialized view on
- * insert, this query on raw spans — and merged with sumMap. A span belongs to the minute
- * toStartOfMinute(Timestamp), so [rollupFrom, rollupTo) in minutes is exactly the same spans
- * as that range in Timestamp.
+ * The tiers give the same numbers because they aggregate the same way: counts and sums add,
+ * max takes the max, latency is a histogram bucket → count built with the store's latency bucket
+ * expression (LATENCY_BUCKET_SQL) — by the rollups' materialized views on insert, by this query
+ * on raw spans — and merged with sumMap. A span belongs to the minute (hour) that holds its
+ * Timestamp, so a range of whole minutes (hours) is exactly the same spans in any tier.
  *
  * The SQL text varies only by the fixed variant (grouping key, optional service/operation
- * filters); every value is a query parameter.
+ * filters, whether the hour tier exists); every value is a query parameter.
  */
 import { latencyBucketSql } from '@periscope/store'
 import type { SqlQuery } from '../sql/query-runner.ts'
@@ -25,28 +29,53 @@ import type { TimeRange } from '../time/time-range.ts'
 
 export type SignalsSourceParam = 'auto' | 'raw' | 'rollup'
 
+/** The hourly rollup the plan uses when the schema has it (see the report to the store). */
+export const HOURLY_ROLLUP_TABLE = 'golden_signals_1h'
+
 export interface SignalsPlan {
   readonly range: TimeRange
-  /** minute-aligned; equal to rollupToNs when the rollups are not used */
-  readonly rollupFromNs: bigint
-  readonly rollupToNs: bigint
+  /** whole minutes [minuteFromNs, minuteToNs) minus the hours; equal when unused */
+  readonly minuteFromNs: bigint
+  readonly minuteToNs: bigint
+  /** whole hours [hourFromNs, hourToNs) inside the minutes; equal when unused */
+  readonly hourFromNs: bigint
+  readonly hourToNs: bigint
   readonly source: 'rollup' | 'raw' | 'mixed'
 }
 
 const MINUTE_NS = 60_000_000_000n
-const MINUTE_MS = 60_000
+const HOUR_NS = 60n * MINUTE_NS
 
-export function planSignals(range: TimeRange, options: { minRangeMs: number; stepMs?: number | undefined; source?: SignalsSourceParam | undefined }): SignalsPlan {
+const ceilTo = (ns: bigint, unit: bigint) => ((ns + unit - 1n) / unit) * unit
+const floorTo = (ns: bigint, unit: bigint) => (ns / unit) * unit
+
+export interface PlanOptions {
+  minRangeMs: number
+  stepMs?: number | undefined
+  source?: SignalsSourceParam | undefined
+  /** whether golden_signals_1h exists */
+  hourly?: boolean | undefined
+}
+
+export function planSignals(range: TimeRange, options: PlanOptions): SignalsPlan {
   const source = options.source ?? 'auto'
-  const raw: SignalsPlan = { range, rollupFromNs: range.toNs, rollupToNs: range.toNs, source: 'raw' }
+  const raw: SignalsPlan = { range, minuteFromNs: range.toNs, minuteToNs: range.toNs, hourFromNs: range.toNs, hourToNs: range.toNs, source: 'raw' }
   if (source === 'raw') return raw
   if (source === 'auto' && range.toNs - range.fromNs < BigInt(options.minRangeMs) * 1_000_000n) return raw
-  if (options.stepMs !== undefined && options.stepMs % MINUTE_MS !== 0) return raw
-  const rollupFromNs = ((range.fromNs + MINUTE_NS - 1n) / MINUTE_NS) * MINUTE_NS
-  const rollupToNs = (range.toNs / MINUTE_NS) * MINUTE_NS
-  if (rollupFromNs >= rollupToNs) return raw
-  const whole = rollupFromNs === range.fromNs && rollupToNs === range.toNs
-  return { range, rollupFromNs, rollupToNs, source: whole ? 'rollup' : 'mixed' }
+  const stepNs = options.stepMs === undefined ? undefined : BigInt(options.stepMs) * 1_000_000n
+  if (stepNs !== undefined && stepNs % MINUTE_NS !== 0n) return raw
+  const minuteFromNs = ceilTo(range.fromNs, MINUTE_NS)
+  const minuteToNs = floorTo(range.toNs, MINUTE_NS)
+  if (minuteFromNs >= minuteToNs) return raw
+  let hourFromNs = minuteToNs
+  let hourToNs = minuteToNs
+  if (options.hourly && (stepNs === undefined || stepNs % HOUR_NS === 0n)) {
+    const from = ceilTo(range.fromNs, HOUR_NS)
+    const to = floorTo(range.toNs, HOUR_NS)
+    if (from < to) [hourFromNs, hourToNs] = [from, to]
+  }
+  const whole = minuteFromNs === range.fromNs && minuteToNs === range.toNs
+  return { range, minuteFromNs, minuteToNs, hourFromNs, hourToNs, source: whole ? 'rollup' : 'mixed' }
 }
 
 export type SignalsGrouping = 'service' | 'operation' | 'time'
@@ -55,6 +84,8 @@ export interface SignalsQueryOptions {
   tenantId: string
   plan: SignalsPlan
   groupBy: SignalsGrouping
+  /** whether golden_signals_1h exists (the plan's hour tier is then read from it) */
+  hourly?: boolean | undefined
   service?: string | undefined
   operation?: string | undefined
   /** required when grouping by time */
@@ -79,15 +110,26 @@ const KEY_OF: Record<SignalsGrouping, string> = {
   time: 'TimeMs',
 }
 
+const rollupTime = (column: string, byTime: boolean) => (byTime ? `intDiv(toUnixTimestamp(${column}) * 1000, {stepMs:UInt64}) * {stepMs:UInt64}` : 'toUInt64(0)')
+
 export function signalsQuery(options: SignalsQueryOptions): SqlQuery {
   const { plan, groupBy } = options
   if (groupBy === 'time' && options.stepMs === undefined) throw new Error('grouping by time needs stepMs')
+  if (!options.hourly && plan.hourFromNs < plan.hourToNs) throw new Error('the plan has an hour tier but the hourly rollup is not there')
   const byTime = groupBy === 'time'
   const filters =
     (options.service !== undefined ? '\n          AND ServiceName = {service:String}' : '') +
     (options.operation !== undefined ? '\n          AND SpanName = {operation:String}' : '')
-  const rollupTime = byTime ? 'intDiv(toUnixTimestamp(Minute) * 1000, {stepMs:UInt64}) * {stepMs:UInt64}' : 'toUInt64(0)'
   const rawTime = byTime ? 'intDiv(toUInt64(toUnixTimestamp64Milli(Timestamp)), {stepMs:UInt64}) * {stepMs:UInt64}' : 'toUInt64(0)'
+  const hourTier = options.hourly
+    ? `
+    SELECT ServiceName, SpanName, ${rollupTime('Hour', byTime)} AS TimeMs,
+           Requests, Errors, DurationSumNs, DurationMaxNs, LatencyOk, LatencyError
+    FROM ${HOURLY_ROLLUP_TABLE}
+    WHERE TenantId = {tenantId:String}
+          AND Hour >= toDateTime({hourFromS:UInt32}, 'UTC') AND Hour < toDateTime({hourToS:UInt32}, 'UTC')${filters}
+    UNION ALL`
+    : ''
   const sql = `SELECT
     toString(${KEY_OF[groupBy]}) AS key,
     sum(Requests) AS requests,
@@ -97,12 +139,13 @@ export function signalsQuery(options: SignalsQueryOptions): SqlQuery {
     sumMap(LatencyOk) AS latencyOk,
     sumMap(LatencyError) AS latencyError
 FROM
-(
-    SELECT ServiceName, SpanName, ${rollupTime} AS TimeMs,
+(${hourTier}
+    SELECT ServiceName, SpanName, ${rollupTime('Minute', byTime)} AS TimeMs,
            Requests, Errors, DurationSumNs, DurationMaxNs, LatencyOk, LatencyError
     FROM golden_signals_1m
     WHERE TenantId = {tenantId:String}
-          AND Minute >= toDateTime({rollupFromS:UInt32}, 'UTC') AND Minute < toDateTime({rollupToS:UInt32}, 'UTC')${filters}
+          AND ((Minute >= toDateTime({minuteFromS:UInt32}, 'UTC') AND Minute < toDateTime({hourFromS:UInt32}, 'UTC'))
+            OR (Minute >= toDateTime({hourToS:UInt32}, 'UTC') AND Minute < toDateTime({minuteToS:UInt32}, 'UTC')))${filters}
     UNION ALL
     SELECT ServiceName, SpanName, TimeMs,
            sum(Spans) AS Requests, sumIf(Spans, IsError) AS Errors, sum(DurationSum) AS DurationSumNs, max(DurationMax) AS DurationMaxNs,
@@ -115,25 +158,38 @@ FROM
         FROM otel_traces
         WHERE TenantId = {tenantId:String}
           AND SpanKind IN ('SPAN_KIND_SERVER', 'SPAN_KIND_CONSUMER')
-          AND ((Timestamp >= fromUnixTimestamp64Nano({fromNs:Int64}, 'UTC') AND Timestamp < fromUnixTimestamp64Nano({rollupFromNs:Int64}, 'UTC'))
-            OR (Timestamp >= fromUnixTimestamp64Nano({rollupToNs:Int64}, 'UTC') AND Timestamp < fromUnixTimestamp64Nano({toNs:Int64}, 'UTC')))${filters}
+          AND ((Timestamp >= fromUnixTimestamp64Nano({fromNs:Int64}, 'UTC') AND Timestamp < fromUnixTimestamp64Nano({minuteFromNs:Int64}, 'UTC'))
+            OR (Timestamp >= fromUnixTimestamp64Nano({minuteToNs:Int64}, 'UTC') AND Timestamp < fromUnixTimestamp64Nano({toNs:Int64}, 'UTC')))${filters}
         GROUP BY ServiceName, SpanName, TimeMs, IsError, Bucket
     )
     GROUP BY ServiceName, SpanName, TimeMs
 )
 GROUP BY key
 ORDER BY key`
+  const seconds = (ns: bigint) => Number(ns / 1_000_000_000n)
   const params: Record<string, unknown> = {
     tenantId: options.tenantId,
     fromNs: plan.range.fromNs.toString(),
     toNs: plan.range.toNs.toString(),
-    rollupFromNs: plan.rollupFromNs.toString(),
-    rollupToNs: plan.rollupToNs.toString(),
-    rollupFromS: Number(plan.rollupFromNs / 1_000_000_000n),
-    rollupToS: Number(plan.rollupToNs / 1_000_000_000n),
+    minuteFromNs: plan.minuteFromNs.toString(),
+    minuteToNs: plan.minuteToNs.toString(),
+    minuteFromS: seconds(plan.minuteFromNs),
+    minuteToS: seconds(plan.minuteToNs),
+    hourFromS: seconds(plan.hourFromNs),
+    hourToS: seconds(plan.hourToNs),
   }
   if (options.service !== undefined) params.service = options.service
   if (options.operation !== undefined) params.operation = options.operation
   if (byTime) params.stepMs = options.stepMs
   return { name: `signals.by_${groupBy}`, sql, params }
+}
+
+/** Whether the schema has the hourly rollup (checked once at start). */
+export function hourlyRollupExistsQuery(): SqlQuery {
+  return {
+    name: 'signals.hourly_exists',
+    unscoped: true,
+    sql: `SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = {table:String}`,
+    params: { table: HOURLY_ROLLUP_TABLE },
+  }
 }

@@ -30,6 +30,11 @@ describe('golden signals SQL', () => {
   it('groups by service', () => expect(sqlOf(signalsQuery({ tenantId: EVIL, plan, groupBy: 'service' }))).toMatchSnapshot())
   it('groups by operation of one service', () => expect(sqlOf(signalsQuery({ tenantId: 't', plan, groupBy: 'operation', service: EVIL }))).toMatchSnapshot())
   it('groups by time for one operation', () => expect(sqlOf(signalsQuery({ tenantId: 't', plan, groupBy: 'time', service: EVIL, operation: EVIL + '2', stepMs: 60_000 }))).toMatchSnapshot())
+  it('reads the hour tier when the schema has it', () => {
+    const hourly = planSignals({ fromNs: range.fromNs, toNs: range.fromNs + 10n * 3_600_000_000_000n }, { minRangeMs: 600_000, hourly: true })
+    expect(sqlOf(signalsQuery({ tenantId: 't', plan: hourly, hourly: true, groupBy: 'service' }))).toMatchSnapshot()
+    expect(() => signalsQuery({ tenantId: 't', plan: hourly, groupBy: 'service' })).toThrow(/hour tier/)
+  })
   it('is the same text on every path; only params differ', () => {
     const raw = signalsQuery({ tenantId: 't', plan: planSignals(range, { minRangeMs: 600_000, source: 'raw' }), groupBy: 'service' })
     const rollup = signalsQuery({ tenantId: 't', plan, groupBy: 'service' })
@@ -111,8 +116,18 @@ describe('planSignals', () => {
   it('reads whole minutes from the rollups and the edges raw', () => {
     const plan = planSignals(range, { minRangeMs: 600_000 })
     expect(plan.source).toBe('mixed')
-    expect(plan.rollupFromNs).toBe(1_767_225_660_000_000_000n)
-    expect(plan.rollupToNs).toBe(1_767_229_260_000_000_000n)
+    expect(plan.minuteFromNs).toBe(1_767_225_660_000_000_000n)
+    expect(plan.minuteToNs).toBe(1_767_229_260_000_000_000n)
+    expect([plan.hourFromNs, plan.hourToNs]).toEqual([plan.minuteToNs, plan.minuteToNs])
+  })
+  it('reads whole hours from the hourly rollup when it exists and the step allows', () => {
+    const H = 3_600_000_000_000n
+    const wide = { fromNs: 10n * H + 90_000_000_001n, toNs: 20n * H + 300_000_000_000n }
+    const plan = planSignals(wide, { minRangeMs: 600_000, hourly: true })
+    expect(plan).toMatchObject({ minuteFromNs: 10n * H + 120_000_000_000n, hourFromNs: 11n * H, hourToNs: 20n * H, minuteToNs: 20n * H + 300_000_000_000n, source: 'mixed' })
+    expect(planSignals(wide, { minRangeMs: 600_000, hourly: true, stepMs: 300_000 })).toMatchObject({ hourFromNs: plan.minuteToNs, hourToNs: plan.minuteToNs })
+    expect(planSignals(wide, { minRangeMs: 600_000, hourly: true, stepMs: 7_200_000 })).toMatchObject({ hourFromNs: 11n * H, hourToNs: 20n * H })
+    expect(planSignals(wide, { minRangeMs: 600_000, hourly: false })).toMatchObject({ hourFromNs: plan.minuteToNs })
   })
   it('uses rollups only for wide enough ranges and minute steps', () => {
     expect(planSignals({ fromNs: 0n, toNs: 540_000_000_000n }, { minRangeMs: 600_000 }).source).toBe('raw')
@@ -121,6 +136,6 @@ describe('planSignals', () => {
     expect(planSignals({ fromNs: 0n, toNs: 3_600_000_000_000n }, { minRangeMs: 600_000, stepMs: 30_000 }).source).toBe('raw')
     expect(planSignals({ fromNs: 1n, toNs: 119_999_999_999n }, { minRangeMs: 60_000, source: 'rollup' }).source).toBe('raw')
     const raw = planSignals(range, { minRangeMs: 600_000, source: 'raw' })
-    expect([raw.rollupFromNs, raw.rollupToNs]).toEqual([range.toNs, range.toNs])
+    expect([raw.minuteFromNs, raw.minuteToNs, raw.hourFromNs, raw.hourToNs]).toEqual([range.toNs, range.toNs, range.toNs, range.toNs])
   })
 })

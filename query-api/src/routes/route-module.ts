@@ -25,6 +25,8 @@ export interface RouteContext {
   readonly clock: Clock
   readonly logger: Logger
   readonly metrics: SelfMetrics
+  /** optional parts of the schema found at start */
+  readonly schema: { readonly hourlyRollup: boolean }
 }
 
 export interface RouteModule {

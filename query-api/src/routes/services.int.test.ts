@@ -1,8 +1,10 @@
 /**
  * Golden signals on the embedded engine with generated shop data: counts, error rates and
  * rates exactly as the test computes them; percentiles within the bucket's 1 % of the exact
- * nearest-rank value (and never below it); the rollup path, the raw path and the mixed path
+ * nearest-rank value (and never below it); hour, minute and raw tiers in every combination
  * giving the very same answer; series, operations, saturation/utilization; tenant isolation.
+ * The store gets the proposed hourly rollup (HOURLY_ROLLUP_DDL), and a second app is told it
+ * is absent, so both plans run over the same data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SpanRow } from '@periscope/model'
@@ -12,22 +14,25 @@ import { generateShop } from '../testing/shop-data.ts'
 import type { OperationsResponse, ServicesResponse, SignalsResponse } from '../schemas/services.ts'
 
 const MINUTE_NS = 60_000_000_000n
-const BASE_NS = ((BigInt(Date.now()) * 1_000_000n - 3n * 3600n * 1_000_000_000n) / MINUTE_NS) * MINUTE_NS
-const acmeData = generateShop({ tenantId: 'acme', baseNs: BASE_NS, minutes: 40, traces: 1500, seed: 7 })
-const globexData = generateShop({ tenantId: 'globex', baseNs: BASE_NS, minutes: 40, traces: 200, seed: 8, servicePrefix: 'gx-' })
+const HOUR_NS = 60n * MINUTE_NS
+const BASE_NS = ((BigInt(Date.now()) * 1_000_000n - 4n * HOUR_NS) / HOUR_NS) * HOUR_NS
+const acmeData = generateShop({ tenantId: 'acme', baseNs: BASE_NS, minutes: 180, traces: 2000, seed: 7 })
+const globexData = generateShop({ tenantId: 'globex', baseNs: BASE_NS, minutes: 180, traces: 200, seed: 8, servicePrefix: 'gx-' })
 
 let harness: Harness
 let app: ApiInstance
+let minutesOnly: ApiInstance
 let acme: { authorization: string }
 let globex: { authorization: string }
 
 beforeAll(async () => {
-  harness = await openHarness('services')
+  harness = await openHarness('services', { hourlyRollup: true })
   for (const data of [acmeData, globexData]) {
     await harness.store.insert('otel_traces', data.spans)
     await harness.store.insert('otel_metrics_gauge', data.gauges)
   }
   app = await harness.app()
+  minutesOnly = await harness.app({ hourlyRollup: false })
   acme = await harness.token('acme', 'viewer')
   globex = await harness.token('globex', 'viewer')
 })
@@ -78,13 +83,14 @@ function expectWithinBucket(reportedMs: number | null, durations: bigint[], q: n
 }
 
 const RANGES = {
-  aligned: { fromNs: BASE_NS, toNs: BASE_NS + 40n * MINUTE_NS, auto: 'rollup' },
-  unaligned: { fromNs: BASE_NS + 17_123_456_789n, toNs: BASE_NS + 33n * MINUTE_NS + 41_500_000_000n, auto: 'mixed' },
+  hours: { fromNs: BASE_NS, toNs: BASE_NS + 3n * HOUR_NS, auto: 'rollup' },
+  minutes: { fromNs: BASE_NS + 7n * MINUTE_NS, toNs: BASE_NS + 47n * MINUTE_NS, auto: 'rollup' },
+  unaligned: { fromNs: BASE_NS + 17_123_456_789n, toNs: BASE_NS + 153n * MINUTE_NS + 41_500_000_000n, auto: 'mixed' },
   short: { fromNs: BASE_NS + 5n * MINUTE_NS + 1n, toNs: BASE_NS + 8n * MINUTE_NS, auto: 'raw' },
 } as const
 
-async function services(auth: { authorization: string }, fromNs: bigint, toNs: bigint, source: string): Promise<ServicesResponse> {
-  const response = await app.inject({ url: `/api/v1/services?from=${isoNs(fromNs)}&to=${isoNs(toNs)}&source=${source}`, headers: auth })
+async function services(auth: { authorization: string }, fromNs: bigint, toNs: bigint, source: string, on: ApiInstance = app): Promise<ServicesResponse> {
+  const response = await on.inject({ url: `/api/v1/services?from=${isoNs(fromNs)}&to=${isoNs(toNs)}&source=${source}`, headers: auth })
   expect(response.statusCode, response.body).toBe(200)
   return response.json()
 }
@@ -97,13 +103,19 @@ function isoNs(ns: bigint): string {
 
 describe('GET /services', () => {
   for (const [name, range] of Object.entries(RANGES)) {
-    it(`${name} range: rollup, raw and auto agree exactly and match the generated data`, async () => {
-      const [auto, raw, rollup] = await Promise.all([services(acme, range.fromNs, range.toNs, 'auto'), services(acme, range.fromNs, range.toNs, 'raw'), services(acme, range.fromNs, range.toNs, 'rollup')])
+    it(`${name} range: hour, minute and raw tiers agree exactly and match the generated data`, async () => {
+      const [auto, raw, rollup, minutes] = await Promise.all([
+        services(acme, range.fromNs, range.toNs, 'auto'),
+        services(acme, range.fromNs, range.toNs, 'raw'),
+        services(acme, range.fromNs, range.toNs, 'rollup'),
+        services(acme, range.fromNs, range.toNs, 'rollup', minutesOnly),
+      ])
       expect(auto.source).toBe(range.auto)
       expect(raw.source).toBe('raw')
       expect(rollup.source).not.toBe('raw')
       expect(auto.services).toEqual(raw.services)
       expect(rollup.services).toEqual(raw.services)
+      expect(minutes.services).toEqual(raw.services)
 
       const expected = expectedBy(acmeData.spans, range.fromNs, range.toNs, (s) => s.ServiceName)
       expect(raw.services.map((s) => s.name)).toEqual([...expected.keys()].sort())
@@ -124,11 +136,11 @@ describe('GET /services', () => {
   }
 
   it('answers each tenant with its own services only', async () => {
-    const mine = await services(globex, RANGES.aligned.fromNs, RANGES.aligned.toNs, 'auto')
+    const mine = await services(globex, RANGES.hours.fromNs, RANGES.hours.toNs, 'auto')
     expect(mine.services.map((s) => s.name).sort()).toEqual(['gx-checkout', 'gx-frontend', 'gx-payments'])
-    const expected = expectedBy(globexData.spans, RANGES.aligned.fromNs, RANGES.aligned.toNs, (s) => s.ServiceName)
+    const expected = expectedBy(globexData.spans, RANGES.hours.fromNs, RANGES.hours.toNs, (s) => s.ServiceName)
     expect(mine.services.find((s) => s.name === 'gx-frontend')!.requests).toBe(expected.get('gx-frontend')!.requests)
-    const theirs = await services(acme, RANGES.aligned.fromNs, RANGES.aligned.toNs, 'raw')
+    const theirs = await services(acme, RANGES.hours.fromNs, RANGES.hours.toNs, 'raw')
     expect(theirs.services.some((s) => s.name.startsWith('gx-'))).toBe(false)
   })
 
@@ -139,14 +151,25 @@ describe('GET /services', () => {
 })
 
 describe('GET /services/:name/signals', () => {
+  const getSignals = async (step: string, source: string, fromNs: bigint, toNs: bigint): Promise<SignalsResponse> => {
+    const response = await app.inject({ url: `/api/v1/services/frontend/signals?from=${ms(fromNs)}&to=${ms(toNs)}&step=${step}&source=${source}`, headers: acme })
+    expect(response.statusCode, response.body).toBe(200)
+    return response.json()
+  }
+
+  it('gives hourly points equal on the hour tier and on raw spans', async () => {
+    const { fromNs, toNs } = RANGES.hours
+    const [rollup, raw] = await Promise.all([getSignals('1h', 'auto', fromNs, toNs), getSignals('1h', 'raw', fromNs, toNs)])
+    expect(rollup.source).toBe('rollup')
+    expect(rollup.points).toHaveLength(3)
+    expect(rollup.points).toEqual(raw.points)
+    const expected = expectedBy(acmeData.spans.filter((s) => s.ServiceName === 'frontend'), fromNs, toNs, (s) => ms(((s.Timestamp - fromNs) / HOUR_NS) * HOUR_NS + fromNs))
+    for (const point of rollup.points) expect(point.requests).toBe(expected.get(String(point.t))!.requests)
+  })
+
   it('gives per-minute points equal on both paths, exact counts per bucket, and host utilization', async () => {
-    const { fromNs, toNs } = RANGES.aligned
-    const get = async (source: string): Promise<SignalsResponse> => {
-      const response = await app.inject({ url: `/api/v1/services/frontend/signals?from=${ms(fromNs)}&to=${ms(toNs)}&step=1m&source=${source}`, headers: acme })
-      expect(response.statusCode, response.body).toBe(200)
-      return response.json()
-    }
-    const [rollup, raw] = await Promise.all([get('auto'), get('raw')])
+    const { fromNs, toNs } = RANGES.minutes
+    const [rollup, raw] = await Promise.all([getSignals('1m', 'auto', fromNs, toNs), getSignals('1m', 'raw', fromNs, toNs)])
     expect(rollup.source).toBe('rollup')
     expect(rollup.points).toEqual(raw.points)
     expect(rollup.stepMs).toBe(60_000)
@@ -175,7 +198,7 @@ describe('GET /services/:name/signals', () => {
     const body: SignalsResponse = response.json()
     expect(body.points.length).toBeLessThanOrEqual(300)
     expect(body.stepMs).toBe(10 * 60_000)
-    const expected = expectedBy(acmeData.spans.filter((s) => s.ServiceName === 'frontend'), BASE_NS, BASE_NS + 40n * MINUTE_NS, () => '')
+    const expected = expectedBy(acmeData.spans.filter((s) => s.ServiceName === 'frontend'), BASE_NS, BASE_NS + 3n * HOUR_NS, () => '')
     expect(body.points.reduce((sum, p) => sum + p.requests, 0)).toBe(expected.get('')!.requests)
     const refused = await app.inject({ url: `/api/v1/services/frontend/signals?from=${fromMs}&to=${toMs}&step=1m`, headers: acme })
     expect(refused.statusCode).toBe(400)

@@ -30,14 +30,15 @@ export const servicesRoutes: RouteModule = {
   name: 'services',
   register(api, ctx) {
     const { config, runner, clock } = ctx
+    const hourly = ctx.schema.hourlyRollup
 
     api.get('/services', {
       schema: { tags: ['golden signals'], summary: 'RED of every service with entry spans in the range', querystring: ServicesQuery, response: { 200: ServicesResponse, ...PROBLEM_RESPONSES } },
     }, async (request, reply) => {
       const range = resolveTimeRange(request.query, config.limits, clock.nowMs())
-      const plan = planSignals(range, { minRangeMs: config.rollups.minRangeMs, source: request.query.source })
+      const plan = planSignals(range, { minRangeMs: config.rollups.minRangeMs, source: request.query.source, hourly })
       const context = queryContextOf(request, reply)
-      const rows = await runner.rows<SignalsRow>(signalsQuery({ tenantId: context.tenantId, plan, groupBy: 'service' }), context)
+      const rows = await runner.rows<SignalsRow>(signalsQuery({ tenantId: context.tenantId, plan, hourly, groupBy: 'service' }), context)
       const seconds = rangeWidthMs(range) / 1000
       shortCache(reply, config.cache.aggregateMaxAgeSeconds)
       return {
@@ -54,11 +55,11 @@ export const servicesRoutes: RouteModule = {
     }, async (request, reply) => {
       const range = resolveTimeRange(request.query, config.limits, clock.nowMs())
       const stepMs = chooseStepMs(range, request.query.step, config.limits.maxSeriesPoints)
-      const plan = planSignals(range, { minRangeMs: config.rollups.minRangeMs, stepMs, source: request.query.source })
+      const plan = planSignals(range, { minRangeMs: config.rollups.minRangeMs, stepMs, source: request.query.source, hourly })
       const context = queryContextOf(request, reply)
       const service = request.params.name
       const [rows, resources] = await Promise.all([
-        runner.rows<SignalsRow>(signalsQuery({ tenantId: context.tenantId, plan, groupBy: 'time', service, operation: request.query.operation, stepMs }), context),
+        runner.rows<SignalsRow>(signalsQuery({ tenantId: context.tenantId, plan, hourly, groupBy: 'time', service, operation: request.query.operation, stepMs }), context),
         resourcesOf(ctx, context, service, range, stepMs),
       ])
       const byStart = new Map(rows.map((row) => [Number(row.key), row]))
@@ -89,10 +90,10 @@ export const servicesRoutes: RouteModule = {
       schema: { tags: ['golden signals'], summary: 'RED and impact of each operation of one service', params: ServiceParams, querystring: OperationsQuery, response: { 200: OperationsResponse, ...PROBLEM_RESPONSES } },
     }, async (request, reply) => {
       const range = resolveTimeRange(request.query, config.limits, clock.nowMs())
-      const plan = planSignals(range, { minRangeMs: config.rollups.minRangeMs, source: request.query.source })
+      const plan = planSignals(range, { minRangeMs: config.rollups.minRangeMs, source: request.query.source, hourly })
       const context = queryContextOf(request, reply)
       const service = request.params.name
-      const rows = await runner.rows<SignalsRow>(signalsQuery({ tenantId: context.tenantId, plan, groupBy: 'operation', service }), context)
+      const rows = await runner.rows<SignalsRow>(signalsQuery({ tenantId: context.tenantId, plan, hourly, groupBy: 'operation', service }), context)
       const seconds = rangeWidthMs(range) / 1000
       const reds = rows.map((row) => ({ name: row.key, red: redOf(row) }))
       const totalNs = reds.reduce((sum, { red }) => sum + red.durationSumNs, 0)

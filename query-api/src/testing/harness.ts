@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { createLogger, createSelfMetrics } from '@periscope/runtime'
 import { migrate, openStore, type Store } from '@periscope/store'
 import { build } from '../app.ts'
+import { HOURLY_ROLLUP_DDL } from '../queries/hourly-rollup-ddl.ts'
 import { createQueryToken } from '../auth/token-store.ts'
 import type { Role } from '../auth/query-token.ts'
 import { defaultAppConfig, type AppConfig } from '../config.ts'
@@ -17,16 +18,17 @@ export interface Harness {
   store: Store
   dir: string
   /** a new app over the same store (config overrides per app) */
-  app(options?: { config?: Parameters<typeof defaultAppConfig>[0]; clock?: Clock; extraRoutes?: RouteModule[]; logLevel?: 'silent' | 'error' | 'warn' }): Promise<ApiInstance>
+  app(options?: { config?: Parameters<typeof defaultAppConfig>[0]; clock?: Clock; extraRoutes?: RouteModule[]; logLevel?: 'silent' | 'error' | 'warn'; hourlyRollup?: boolean }): Promise<ApiInstance>
   /** `Authorization` header of a new token */
   token(tenantId: string, role: Role): Promise<{ authorization: string }>
   close(): Promise<void>
 }
 
-export async function openHarness(name: string): Promise<Harness> {
+export async function openHarness(name: string, options: { hourlyRollup?: boolean } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), `periscope-query-${name}-`))
   const store = await openStore({ mode: 'embedded', path: join(dir, 'db') })
   await migrate(store)
+  if (options.hourlyRollup) for (const statement of HOURLY_ROLLUP_DDL) await store.client.command({ query: statement })
   const apps: ApiInstance[] = []
   return {
     store,
@@ -40,6 +42,7 @@ export async function openHarness(name: string): Promise<Harness> {
         metrics: createSelfMetrics({ service: 'query-api', defaultMetrics: false }),
         ...(options.clock ? { clock: options.clock } : {}),
         ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+        ...(options.hourlyRollup !== undefined ? { schema: { hourlyRollup: options.hourlyRollup } } : {}),
       })
       apps.push(app)
       return app
