@@ -93,10 +93,14 @@ export function ingestConfig(o: IngestConfigOptions): Record<string, unknown> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** Waits until ingest reports no lag on any partition and at least `minRows` span rows written. */
+/**
+ * Waits until ingest reports no lag on any partition (committed offsets: what it committed is in
+ * ClickHouse) on two reads in a row, and at least `minRows` span rows written by this process.
+ */
 export async function waitDrained(ingest: ServiceProcess, minRows: number, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let last = ''
+  let quiet = 0
   for (;;) {
     try {
       const text = await (await fetch(`${ingest.url}/metrics`)).text()
@@ -104,7 +108,8 @@ export async function waitDrained(ingest: ServiceProcess, minRows: number, timeo
       const lag = lags.reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0)
       const rows = await ingest.metric('periscope_ingest_rows_written_total', 'table="otel_traces"')
       last = `lag series ${lags.length}, lag ${lag}, rows written ${rows}`
-      if (lags.length > 0 && lag === 0 && rows >= minRows) return
+      quiet = lags.length > 0 && lag === 0 && rows >= minRows ? quiet + 1 : 0
+      if (quiet >= 2) return
     } catch (error) {
       last = String(error)
     }
