@@ -16,7 +16,7 @@ function Section<T>({ title, state, keyName, what, children }: { title: string; 
   return (
     <>
       <h2>{title}</h2>
-      {state.error ? <ErrorState error={state.error} what={what} /> : state.data === undefined ? <Loading what={what} /> : items.length === 0 ? <Empty>No {what}.</Empty> : children(items)}
+      {state.error ? <ErrorState pendingRoute error={state.error} what={what} /> : state.data === undefined ? <Loading what={what} /> : items.length === 0 ? <Empty>No {what}.</Empty> : children(items)}
     </>
   )
 }
@@ -72,7 +72,7 @@ export function AlertsPage() {
     <div data-testid="page-alerts">
       <h1>Alerts</h1>
       <h2>Firing</h2>
-      {alerts.error ? <ErrorState error={alerts.error} what="alerts" /> : alerts.data === undefined ? <Loading what="alerts" /> : firing.length === 0 ? <Empty>Nothing is firing.</Empty> : <AlertTable alerts={firing} testid="alerts-firing" />}
+      {alerts.error ? <ErrorState pendingRoute error={alerts.error} what="alerts" /> : alerts.data === undefined ? <Loading what="alerts" /> : firing.length === 0 ? <Empty>Nothing is firing.</Empty> : <AlertTable alerts={firing} testid="alerts-firing" />}
       <h2>History</h2>
       {alerts.error ? null : alerts.data === undefined ? null : history.length === 0 ? <Empty>No resolved alerts.</Empty> : <AlertTable alerts={history} testid="alerts-history" />}
       <Section<AlertRule> title="Rules" state={rules} keyName="rules" what="alert rules">

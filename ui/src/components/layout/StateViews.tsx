@@ -18,12 +18,19 @@ export function Empty({ children, hint }: { children: ReactNode; hint?: ReactNod
   )
 }
 
-export function ErrorState({ error, what }: { error: { status: number; message: string }; what: string }) {
-  const notThere = error.status === 404
+/**
+ * A failed load. `pendingRoute` marks a page built against routes that may not be deployed yet
+ * (the SLO and alert routes): their 404 says so instead of reading as a broken page.
+ */
+export function ErrorState({ error, what, pendingRoute = false }: { error: { status: number; message: string }; what: string; pendingRoute?: boolean }) {
+  const notDeployed = pendingRoute && error.status === 404
   return (
     <div className="state error" data-testid="state-error" role="alert">
-      {notThere ? `${what}: not available from the query API (404)` : `Could not load ${what}: ${error.message}`}
-      <span className="hint">{error.status ? `HTTP ${error.status}` : 'no answer'}{notThere ? ' — this part of the API may not be deployed yet' : ''}</span>
+      {notDeployed ? `${what}: not available from the query API` : error.status === 404 ? `Not found: ${error.message}` : `Could not load ${what}: ${error.message}`}
+      <span className="hint">
+        {error.status ? `HTTP ${error.status}` : 'no answer'}
+        {notDeployed ? ' — this part of the API is not deployed yet' : ''}
+      </span>
     </div>
   )
 }

@@ -29,7 +29,7 @@ export function SloCard({ slo, nowMs, tick }: { slo: Slo; nowMs: number; tick: n
           {slo.name} <span className="muted">({slo.service}, {slo.sli}{slo.thresholdMs ? ` ≤ ${slo.thresholdMs} ms` : ''}, objective {slo.objective}%)</span>
         </span>
       </div>
-      {status.error ? <ErrorState error={status.error} what="SLO status" /> : null}
+      {status.error ? <ErrorState pendingRoute error={status.error} what="SLO status" /> : null}
       {s ? (
         <div className="row" style={{ marginBottom: 6 }}>
           <span>

@@ -29,7 +29,7 @@ export function SlosPage() {
   return (
     <div data-testid="page-slos">
       <h1>SLOs</h1>
-      {slos.error ? <ErrorState error={slos.error} what="SLOs" /> : slos.data === undefined ? <Loading what="SLOs" /> : list.length === 0 ? <Empty hint="Create one from the suggestions below.">No SLOs defined.</Empty> : (
+      {slos.error ? <ErrorState pendingRoute error={slos.error} what="SLOs" /> : slos.data === undefined ? <Loading what="SLOs" /> : list.length === 0 ? <Empty hint="Create one from the suggestions below.">No SLOs defined.</Empty> : (
         <div className="grid-2">
           {list.map((slo) => (
             <SloCard key={slo.id} slo={slo} nowMs={nowMs} tick={tick} />
@@ -38,7 +38,7 @@ export function SlosPage() {
       )}
       <h2>Suggested SLOs</h2>
       {message ? <div className="muted" data-testid="slo-message">{message}</div> : null}
-      {suggestions.error ? <ErrorState error={suggestions.error} what="suggested SLOs" /> : suggestions.data === undefined ? <Loading what="suggestions" /> : suggested.length === 0 ? <Empty>No suggestions.</Empty> : (
+      {suggestions.error ? <ErrorState pendingRoute error={suggestions.error} what="suggested SLOs" /> : suggestions.data === undefined ? <Loading what="suggestions" /> : suggested.length === 0 ? <Empty>No suggestions.</Empty> : (
         <table className="data" data-testid="slo-suggestions">
           <thead>
             <tr>

@@ -5,7 +5,8 @@ export function Ticks({ ticks }: { ticks: readonly Tick[] }) {
   return (
     <div className="ticks" data-testid="ticks">
       {ticks.map((t) => (
-        <span key={t.offsetNs} className="tick" style={{ left: `${(t.fraction * 100).toFixed(3)}%` }}>
+        // a label near the right edge hangs left of its tick so it is not cut off
+        <span key={t.offsetNs} className={`tick${t.fraction > 0.92 ? ' end' : ''}`} style={{ left: `${(t.fraction * 100).toFixed(3)}%` }}>
           {t.label}
         </span>
       ))}
