@@ -7,7 +7,8 @@
  * the previous one died) are SIGKILLed at chosen points — after a range plan was recorded but
  * before its insert, after ClickHouse acknowledged an insert but before the offset commit, during
  * an insert, and after a delay. Each life rejoins the same consumer group and resumes from the
- * committed offsets once the dead member's short session (6 s) has expired. When the producer has
+ * committed offsets once the dead member's short session (6 s) has expired (the last life keeps a
+ * normal 30 s session, so load cannot get it evicted). When the producer has
  * stopped, a sixth life runs until the group has no lag and counts by SQL.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -32,7 +33,7 @@ describe('ingest killed with SIGKILL mid-stream (Kafka)', () => {
   it('loses nothing and duplicates nothing over five kills while the producer goes on', async () => {
     const run = `${process.pid}-${Date.now()}`
     const tenantId = `kcrash-${run}`
-    const bus = kafkaBusConfig(`ingest-crash-${run}`)
+    const bus = kafkaBusConfig(`ingest-crash-${run}`, { shortSession: true })
     const base: ChildArgs = { storePath: join(root, 'db'), bus, groupIdPrefix: `kcrash-${run}`, tenantId, maxRows: 60 }
 
     const producer = await openBus(bus)
@@ -85,7 +86,12 @@ describe('ingest killed with SIGKILL mid-stream (Kafka)', () => {
     }
 
     const total = produced * CHUNK_RECORDS * SPANS_PER_RECORD
-    const final = await runChild({ ...lifeArgs(), finish: { expectedSpans: total, timeoutMs: 60_000 } }, { timeoutMs: 90_000 })
+    // the last life keeps a normal session: it must not be evicted on a loaded machine
+    const last = lifeArgs()
+    const final = await runChild(
+      { ...last, bus: { ...kafkaBusConfig(`ingest-crash-${run}`), maxBatchRecords: 1000 }, finish: { expectedSpans: total, timeoutMs: 90_000 } },
+      { timeoutMs: 120_000 },
+    )
     expect(final.code, final.stderr).toBe(0)
     // on failure, the message shows every life's inserts and warnings
     const diagnostics = [...lives, final.marks.join('\n') + '\n' + final.stderr].join('\n===== next life\n')
