@@ -3,8 +3,10 @@
  *
  *   1. seed      node ui/e2e/seed.ts — a fresh embedded store (temp dir) with the seed rows
  *   2. query API node query-api/src/main.ts over that store
- *   3. UI        `next build` (cached: skipped when ui/.next was built from the same sources)
- *                then `next start`, pointed at the query API with the seeded token
+ *   3. stand-ins  pending-routes.ts answers the SLO and alert routes (not landed yet) in front
+ *                of the query API and forwards the rest
+ *   4. UI        `next build` (cached: skipped when ui/.next was built from the same sources)
+ *                then `next start`, pointed at the stand-ins with the seeded token
  *
  * Until the all-in-one launcher (deploy/all-in-one) lands, step 1 stands in for the demo shop;
  * the data is in seed-data.ts. Every wait is bounded; stop() kills what was started and
@@ -18,6 +20,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadE2eConfig, type E2eConfig } from './config.ts'
+import { startPendingRoutes, type PendingRoutes } from './pending-routes.ts'
 
 export const UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const REPO_DIR = resolve(UI_DIR, '..')
@@ -28,6 +31,7 @@ export interface Stack {
   uiUrl: string
   apiUrl: string
   token: string
+  pending: PendingRoutes
   /** what the harness measured, ms */
   timings: { seedMs: number; buildMs: number | null; startMs: number }
   stop(): Promise<void>
@@ -124,8 +128,10 @@ export async function startStack(options: { nowMs?: number } = {}): Promise<Stac
   const dir = mkdtempSync(join(tmpdir(), 'periscope-ui-e2e-'))
   const token = `e2e-token-${createHash('sha256').update(dir).digest('hex').slice(0, 24)}`
   const children: Child[] = []
+  let pending: PendingRoutes | undefined
   const stop = async () => {
     for (const child of children.reverse()) await kill(child)
+    await pending?.close()
     rmSync(dir, { recursive: true, force: true })
   }
   try {
@@ -156,16 +162,17 @@ export async function startStack(options: { nowMs?: number } = {}): Promise<Stac
     })
     children.push(api)
     const apiUrl = `http://127.0.0.1:${apiPort}`
+    pending = await startPendingRoutes({ upstream: apiUrl, token })
     const uiPort = await freePort()
     const ui = start('next start', [NEXT_BIN, 'start', '-p', String(uiPort), '-H', '127.0.0.1'], {
       cwd: UI_DIR,
-      env: { ...config.baseEnv, NODE_ENV: 'production', PERISCOPE_QUERY_API_URL: apiUrl, PERISCOPE_UI_API_TOKEN: token },
+      env: { ...config.baseEnv, NODE_ENV: 'production', PERISCOPE_QUERY_API_URL: pending.url, PERISCOPE_UI_API_TOKEN: token },
     })
     children.push(ui)
     await waitFor(`${apiUrl}/readyz`, api, 'query API', 60_000, (s) => s === 200)
     const uiUrl = `http://127.0.0.1:${uiPort}`
     await waitFor(`${uiUrl}/api/v1/services`, ui, 'UI', 60_000, (s) => s === 200)
-    return { uiUrl, apiUrl, token, timings: { seedMs, buildMs, startMs: Date.now() - t1 }, stop }
+    return { uiUrl, apiUrl, token, pending, timings: { seedMs, buildMs, startMs: Date.now() - t1 }, stop }
   } catch (error) {
     await stop()
     throw error

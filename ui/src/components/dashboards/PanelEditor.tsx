@@ -7,6 +7,8 @@ import { useApi } from '../../api/use-api.ts'
 
 type Kind = 'metric' | 'signal' | 'logs'
 
+const SIGNAL_LABELS: Partial<Record<SignalKey, string>> = { rps: 'request rate', errorRate: 'error rate', p50Ms: 'p50 latency', p95Ms: 'p95 latency', p99Ms: 'p99 latency' }
+
 export function PanelEditor({ range, newId, onAdd, onCancel }: { range: { fromMs: number; toMs: number }; newId: string; onAdd: (panel: Panel) => void; onCancel: () => void }) {
   const [kind, setKind] = useState<Kind>('signal')
   const [title, setTitle] = useState('')
@@ -27,7 +29,7 @@ export function PanelEditor({ range, newId, onAdd, onCancel }: { range: { fromMs
       if (groups.length) query.groupBy = groups
       return { id: newId, title: title || metric, type: 'timeseries', query, layout }
     }
-    if (kind === 'signal') return { id: newId, title: title || `${service} ${signal}`, type: 'timeseries', query: { source: 'signals', service, signals: [signal] }, layout }
+    if (kind === 'signal') return { id: newId, title: title || `${service} ${SIGNAL_LABELS[signal] ?? signal}`, type: 'timeseries', query: { source: 'signals', service, signals: [signal] }, layout }
     return { id: newId, title: title || `Logs by severity${service ? ` — ${service}` : ''}`, type: 'bar', query: service ? { source: 'logs', service } : { source: 'logs' }, layout }
   }
   return (
@@ -97,11 +99,11 @@ export function PanelEditor({ range, newId, onAdd, onCancel }: { range: { fromMs
         <label>
           Signal
           <select value={signal} onChange={(e) => setSignal(e.target.value as SignalKey)} data-testid="panel-signal">
-            <option value="rps">request rate</option>
-            <option value="errorRate">error rate</option>
-            <option value="p50Ms">p50 latency</option>
-            <option value="p95Ms">p95 latency</option>
-            <option value="p99Ms">p99 latency</option>
+            {Object.entries(SIGNAL_LABELS).map(([key, label]) => (
+              <option key={key} value={key}>
+                {label}
+              </option>
+            ))}
           </select>
         </label>
       ) : null}

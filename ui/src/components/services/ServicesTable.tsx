@@ -70,7 +70,9 @@ export function ServicesTable({ services, trends, budgets, query }: { services: 
               <td className="num">{formatMs(s.latencyMs.p50)}</td>
               <td className="num">{formatMs(s.latencyMs.p95)}</td>
               <td className="num">{formatMs(s.latencyMs.p99)}</td>
-              <td className={`num ${budget !== undefined && budget < 0.25 ? 'bad' : ''}`}>{budget === undefined ? '–' : formatPercent(budget, 1)}</td>
+              <td className={`num ${budget !== undefined && budget < 0.25 ? 'bad' : ''}`} data-testid="slo-budget-left">
+                {budget === undefined ? '–' : formatPercent(budget, 1)}
+              </td>
               <td>
                 <Sparkline values={trend?.rps ?? []} color={serviceColor(s.name)} testid="sparkline-rps" />
               </td>
