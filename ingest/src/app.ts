@@ -5,7 +5,8 @@
  * /healthz, /readyz and /metrics. It never listens and never exits the process: main.ts and the
  * all-in-one launcher own the process, the bus and the store; build() owns only its consumers.
  *
- * Lifecycle: start() creates the range ledger table and the topics (with their dead-letter
+ * Lifecycle: start() checks that every table it writes deduplicates replayed inserts
+ * (dedup-window.ts), creates the range ledger table and the topics (with their dead-letter
  * topics), then joins the groups. stop() stops fetching, gives the batches in hand
  * `stopGraceMs` to be written, then abandons their waits and retries (those batches stay
  * uncommitted and are read again by the next consumer) and leaves the groups.
@@ -16,6 +17,8 @@ import { TOPICS, deadLetterTopic, sendToDeadLetters, type Bus, type Consumer, ty
 import { registerOperationalRoutes, type Logger, type Readiness, type SelfMetrics } from '@periscope/runtime'
 import type { Store } from '@periscope/store'
 import { createBatchWriter } from './batch-writer.ts'
+import { tablesOf } from './decode-record.ts'
+import { assertDeduplicationWindows } from './dedup-window.ts'
 import type { IngestSettings } from './config.ts'
 import { createIngestMetrics } from './ingest-metrics.ts'
 import { createMemoryBudget } from './memory-budget.ts'
@@ -102,6 +105,7 @@ export function build(deps: IngestDeps): Ingest {
     async start() {
       if (state !== 'new') throw new Error(`ingest start() called when ${state}`)
       state = 'starting'
+      await assertDeduplicationWindows(store, config.signals.flatMap(tablesOf))
       await ledger.ensure()
       const topics = config.signals.map((s) => TOPICS[s])
       await bus.ensureTopics(topics)

@@ -6,6 +6,8 @@
  *                                           it must be delivered again with more records
  *   PERISCOPE_ERR_INGEST_STOPPING           the batch was left unwritten because ingest is stopping
  *   PERISCOPE_ERR_INGEST_DEAD_LETTER_FAILED the dead-letter topic refused a record permanently
+ *   PERISCOPE_ERR_INGEST_DEDUP_WINDOW_MISSING a table ingest writes would not drop replayed inserts
+ *                                           (unreplicated MergeTree without a deduplication window)
  */
 import { createError } from '@periscope/runtime'
 
@@ -15,3 +17,7 @@ export const ReplayIncomplete = createError<[string, number, string, string, str
 )
 export const Stopping = createError<[]>('PERISCOPE_ERR_INGEST_STOPPING', 'ingest is stopping; the batch is left for the next consumer', 503)
 export const DeadLetterFailed = createError<[string, string]>('PERISCOPE_ERR_INGEST_DEAD_LETTER_FAILED', 'the dead-letter topic %s refused a record: %s')
+export const DedupWindowMissing = createError<[string]>(
+  'PERISCOPE_ERR_INGEST_DEDUP_WINDOW_MISSING',
+  'ingest will not write where replayed inserts would be duplicated: %s. Fix: ALTER TABLE <table> MODIFY SETTING non_replicated_deduplication_window = 1000 (the store migrations set it)',
+)

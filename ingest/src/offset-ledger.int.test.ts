@@ -11,6 +11,7 @@ import type { Batch, BusRecord } from '@periscope/pipeline'
 import { createLogger } from '@periscope/runtime'
 import { migrate, openStore, type Store } from '@periscope/store'
 import { createBatchWriter } from './batch-writer.ts'
+import { assertDeduplicationWindows } from './dedup-window.ts'
 import { createMemoryBudget } from './memory-budget.ts'
 import { createClickHouseLedger } from './offset-ledger.ts'
 import { createFakeDeadLetters, testMetrics } from './testing/fakes.ts'
@@ -38,6 +39,16 @@ async function one<T>(query: string): Promise<T> {
 function batchOf(records: readonly BusRecord[], firstOffset: number): Batch {
   return { topic: 'otlp.traces', partition: 1, records: records.map((r, i) => ({ ...r, offset: String(firstOffset + i), timestampMs: 0 })), highWatermark: String(firstOffset + records.length) }
 }
+
+describe('deduplication windows', () => {
+  it('accepts the migrated tables and refuses an unreplicated MergeTree without a window', async () => {
+    await expect(assertDeduplicationWindows(store, ['otel_traces', 'otel_logs', 'otel_metrics_gauge'])).resolves.toBeUndefined()
+    await store.client.command({ query: 'CREATE TABLE IF NOT EXISTS no_window (x UInt8) ENGINE = MergeTree ORDER BY x' })
+    await expect(assertDeduplicationWindows(store, ['otel_traces', 'no_window', 'missing_table'])).rejects.toThrow(
+      /no_window \(MergeTree\) has non_replicated_deduplication_window = 0; missing_table does not exist/,
+    )
+  })
+})
 
 describe('ClickHouse range ledger', () => {
   it('reads back open ranges from an offset, newest plan winning where plans overlap', async () => {
