@@ -268,3 +268,23 @@ describe('SLOs and alerts (against the documented shapes of the pending routes)'
     expect(unexpected(problems)).toEqual([])
   })
 })
+
+describe('time range', () => {
+  it('keeps the range and auto-refresh in the URL and carries them across pages', async () => {
+    const { page, problems } = await browser.newPage()
+    const p = new PeriscopePage(page, stack.uiUrl)
+    await p.open('/', 'services-table')
+    await p.byTestId('time-range-button').click()
+    await p.byTestId('preset-now-15m').click()
+    await page.waitForURL(/[?&]from=now-15m&to=now/)
+    await p.byTestId('refresh-select').selectOption('10s')
+    await page.waitForURL(/refresh=10s/)
+    await p.byTestId('nav-traces').click()
+    await page.waitForURL(/\/traces\?from=now-15m&to=now&refresh=10s$/)
+    await expect(p.byTestId('time-range-button').innerText()).resolves.toContain('Last 15 minutes')
+    await p.byTestId('page-traces').waitFor()
+    await p.settled()
+    page.close()
+    expect(unexpected(problems)).toEqual([])
+  })
+})
