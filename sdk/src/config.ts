@@ -10,6 +10,7 @@
  *   OTEL_SERVICE_NAME                      serviceName
  *   OTEL_EXPORTER_OTLP_ENDPOINT            endpoint (base URL; traces go to <endpoint>/v1/traces)
  *   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT     tracesEndpoint (full URL, wins over endpoint)
+ *   OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL   protocol: http/protobuf (default) or http/json
  *   OTEL_TRACES_SAMPLER[_ARG]              sampleRatio (always_on, always_off, [parentbased_]traceidratio)
  *   OTEL_SDK_DISABLED=true, OTEL_TRACES_EXPORTER=none   tracing off (logger and metrics still work)
  *   OTEL_NODE_DISABLED_INSTRUMENTATIONS    comma list of http, undici, express, fastify, kafkajs
@@ -29,6 +30,9 @@ export type LogLevel = (typeof LOG_LEVELS)[number]
 export const INSTRUMENTATION_NAMES = ['http', 'undici', 'express', 'fastify', 'kafkajs'] as const
 export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number]
 
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number]
+
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4318'
 export const DEFAULT_METRICS_PORT = 9464
 export const DEFAULT_SERVICE_NAME = 'unknown_service:node'
@@ -44,6 +48,8 @@ export interface PeriscopeOptions {
   tracesEndpoint?: string
   /** Extra headers on export requests (e.g. authorization for a remote collector). */
   headers?: Record<string, string>
+  /** OTLP encoding: http/protobuf (default, as in OpenTelemetry) or http/json. */
+  protocol?: OtlpProtocol
   /** Share of new traces recorded, 0..1; a sampled parent is always followed. Default 1. */
   sampleRatio?: number
   /** false: no tracing (the logger and metrics still work). */
@@ -79,6 +85,7 @@ export interface ResolvedConfig {
   environment: string | undefined
   tracesUrl: string
   headers: Record<string, string> | undefined
+  protocol: OtlpProtocol
   sampleRatio: number
   tracing: boolean
   logLevel: LogLevel
@@ -100,7 +107,7 @@ export interface ResolvedConfig {
 }
 
 const KNOWN_OPTIONS = new Set<string>([
-  'serviceName', 'serviceVersion', 'environment', 'endpoint', 'tracesEndpoint', 'headers', 'sampleRatio', 'tracing',
+  'serviceName', 'serviceVersion', 'environment', 'endpoint', 'tracesEndpoint', 'headers', 'protocol', 'sampleRatio', 'tracing',
   'logLevel', 'logFile', 'logToStdout', 'redact', 'metricsPort', 'metricsHost', 'latencyBucketsSeconds',
   'instrumentations', 'requestIdHeader', 'maxQueueSize', 'maxExportBatchSize', 'scheduledDelayMs', 'exportTimeoutMs',
   'handleSignals', 'shutdownTimeoutMs', 'resourceAttributes',
@@ -213,6 +220,13 @@ export function resolveConfig(input: unknown, env: Env = process.env): { config:
   )
   const tracesUrl = tracesEndpoint ?? `${endpoint.replace(/\/+$/, '')}/v1/traces`
   const headers = pick<Record<string, string> | undefined>(source('headers'), stringRecord, undefined, 'an object of strings')
+  const protocolEnvName = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL !== undefined ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL'
+  const protocol = pick(
+    source('protocol', protocolEnvName, env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL),
+    (v): v is OtlpProtocol => typeof v === 'string' && (OTLP_PROTOCOLS as readonly string[]).includes(v),
+    'http/protobuf',
+    `one of ${OTLP_PROTOCOLS.join(', ')}`,
+  )
 
   const sampleRatio = pick(
     source('sampleRatio') ?? sampleRatioFromEnv(env),
@@ -301,6 +315,7 @@ export function resolveConfig(input: unknown, env: Env = process.env): { config:
       environment,
       tracesUrl,
       headers,
+      protocol,
       sampleRatio,
       tracing,
       logLevel,

