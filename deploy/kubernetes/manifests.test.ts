@@ -167,7 +167,8 @@ describe('agreement with the services', () => {
         const label = `${workload.name}/${String(container['name'])}`
         const declaredPorts = ((container['ports'] as YamlObject[]) ?? []).map((p) => p['containerPort'])
         if (spec.env.kind === 'schema') {
-          const foreign = Object.keys(values).filter((name) => !name.startsWith(spec.env.prefix + '_') && !GENERIC_ENV.has(name) && !(spec.env.kind === 'schema' && spec.env.alsoRead?.includes(name)))
+          const check = spec.env
+          const foreign = Object.keys(values).filter((name) => !name.startsWith(check.prefix + '_') && !GENERIC_ENV.has(name) && !check.alsoRead?.includes(name))
           expect(foreign, `${label}: variables its service does not read`).toEqual([])
           const config = loadContainerEnv(spec as typeof spec & { env: { kind: 'schema' } }, values)
           if (spec.portPath) {
