@@ -95,6 +95,18 @@ describe('trace view', () => {
     await p.spanRows().first().getByTestId('span-toggle').click()
     await expect(p.byTestId('critical-segment').count()).resolves.toBeGreaterThan(0)
     await p.screenshot('trace-known-no-logs')
+    // dragging over the second half of the minimap zooms the waterfall to it
+    const box = (await p.byTestId('minimap').boundingBox())!
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width * 0.99, box.y + box.height / 2, { steps: 5 })
+    await page.mouse.up()
+    await p.byTestId('reset-zoom').waitFor()
+    const firstTick = await p.byTestId('ticks').locator('.tick').first().innerText()
+    expect(firstTick).not.toBe('0ns')
+    await p.screenshot('trace-known-zoomed')
+    await p.byTestId('reset-zoom').click()
+    await expect(p.byTestId('ticks').locator('.tick').first().innerText()).resolves.toBe('0ns')
     page.close()
     expect(unexpected(problems)).toEqual([])
   })
