@@ -1,0 +1,152 @@
+/**
+ * `node --import tsx bench/e2e/main.ts [--quick] [--local-only]`: the whole pipeline, end to end.
+ *
+ *   spans   OTLP protobuf over HTTP → collector → bus → ingest → rows in ClickHouse, counted.
+ *           Each repeat: B_CH first (the same generator's rows, built beforehand, inserted
+ *           straight into the same engine in the pipeline process), then the same spans posted
+ *           (pre-encoded, 8 requests in flight), timed from the first post to the last row
+ *           acknowledged by ClickHouse; zero loss checked by SELECT count(). Ratio of medians,
+ *           measured in the same run. Goals: ≥ 0.6 × B_CH over the local log, ≥ 0.3 × over Kafka.
+ *   logs    lines appended to a file → agent (file tail, a child process) → collector → bus →
+ *           ingest → rows, counted. Goal ≥ 20 000 lines/s.
+ * The pipeline runs in its own process (bench/e2e/pipeline.ts); its CPU per span is reported.
+ * Wall rates include the load generator on the same 2 cores — as a deployment on one host would.
+ */
+import { execFileSync } from 'node:child_process'
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { encodeTraces } from '@periscope/model'
+import { startAgentProcess, writeTestAgentConfig } from '@periscope/agent/testing'
+import { median, processCpuMs, report, type BenchRow } from '../lib/measure.ts'
+import { generateShopTraces } from '../../packages/store/src/testing/shop-traces.ts'
+import { postAll, startPipeline, type Pipeline } from './harness.ts'
+
+const quick = process.argv.includes('--quick')
+const localOnly = process.argv.includes('--local-only')
+const SPANS = quick ? 20_000 : 100_000
+const LINES = quick ? 20_000 : 200_000
+const REPEATS = quick ? 1 : 3
+const CONCURRENCY = 8
+const SCENARIO_BUDGET_MS = 120_000
+const KAFKA_PORT = 39092
+const kafkaScript = join(import.meta.dirname, '..', '..', 'deploy', 'kafka', 'kafka.sh')
+
+interface SpanSample {
+  rawPerSecond: number
+  e2ePerSecond: number
+  pipelineCpuUsPerSpan: number
+}
+
+async function spansScenario(name: string, pipeline: Pipeline): Promise<BenchRow[]> {
+  const samples: SpanSample[] = []
+  const started = Date.now()
+  let expected = 0
+  for (let r = 0; r < REPEATS && Date.now() - started < SCENARIO_BUDGET_MS / 2; r++) {
+    const seed = 100 + r
+    const startNs = (BigInt(Date.now()) - 3_600_000n) * 1_000_000n
+    const raw = await pipeline.call<{ rows: number; wallMs: number }>('raw', { spans: SPANS, seed, startNs: String(startNs) })
+    const shop = generateShopTraces({ spanCount: SPANS, seed, startNs })
+    const bodies = shop.requests.map((request) => encodeTraces(request, 'protobuf'))
+    if (shop.spanCount !== raw.rows) throw new Error(`generator gave ${shop.spanCount} spans, raw insert ${raw.rows}`)
+    expected += shop.spanCount
+    const cpu0 = processCpuMs(pipeline.child.pid!)
+    const t0 = Date.now()
+    await postAll(pipeline, bodies, CONCURRENCY, started + SCENARIO_BUDGET_MS)
+    const { atMs } = await pipeline.call<{ atMs: number }>('waitLanded', { table: 'otel_traces', target: expected, timeoutMs: Math.max(1000, started + SCENARIO_BUDGET_MS - Date.now()) })
+    const cpuMs = processCpuMs(pipeline.child.pid!) - cpu0
+    const stored = await pipeline.call<number>('count', { table: 'otel_traces', tenantId: pipeline.tenantId })
+    if (stored !== expected) throw new Error(`${name}: ${stored} spans stored, ${expected} sent — loss or duplication`)
+    const sample = { rawPerSecond: (raw.rows * 1000) / raw.wallMs, e2ePerSecond: (shop.spanCount * 1000) / (atMs - t0), pipelineCpuUsPerSpan: (cpuMs * 1000) / shop.spanCount }
+    samples.push(sample)
+    console.log(`${name} repeat ${r + 1}: B_CH ${Math.round(sample.rawPerSecond)} rows/s, end to end ${Math.round(sample.e2ePerSecond)} spans/s, count ${stored} = sent`)
+  }
+  const rawRate = median(samples.map((s) => s.rawPerSecond))
+  const e2eRate = median(samples.map((s) => s.e2ePerSecond))
+  return [
+    { scenario: `B_CH raw insert (${name} run)`, metric: 'rows/s', value: rawRate, unit: 'rows/s' },
+    { scenario: `spans e2e, ${name}`, metric: 'spans/s (count verified)', value: e2eRate, unit: 'spans/s' },
+    { scenario: `spans e2e, ${name}`, metric: 'pipeline CPU per span', value: median(samples.map((s) => s.pipelineCpuUsPerSpan)), unit: 'µs' },
+    { scenario: `spans e2e, ${name}`, metric: 'ratio to B_CH', value: e2eRate / rawRate, unit: 'x', goal: name === 'local log' ? '>= 0.6' : '>= 0.3' },
+  ]
+}
+
+function logLine(i: number): string {
+  return (
+    JSON.stringify({
+      time: new Date().toISOString(),
+      level: i % 20 === 0 ? 'error' : 'info',
+      msg: `GET /api/cart/${i % 1000} ${i % 20 === 0 ? 500 : 200}`,
+      trace_id: (i * 2654435761).toString(16).padStart(32, '0').slice(-32),
+      span_id: (i * 40503).toString(16).padStart(16, '0').slice(-16),
+      route: '/api/cart/{id}',
+      seq: i,
+    }) + '\n'
+  )
+}
+
+async function logsScenario(pipeline: Pipeline): Promise<BenchRow[]> {
+  const logDir = join(pipeline.dir, 'logs')
+  mkdirSync(logDir)
+  const logPath = join(logDir, 'app.log')
+  writeFileSync(logPath, '')
+  const configPath = writeTestAgentConfig(join(pipeline.dir, 'agent'), `http://127.0.0.1:${pipeline.port}`, {
+    // info: startAgentProcess waits for the 'agent listening' line
+    logLevel: 'info',
+    collector: { ingestKey: pipeline.key },
+    buffer: { maxBytes: 512 * 1024 * 1024, segmentBytes: 16 * 1024 * 1024 },
+    // production polling and batching; only the path differs
+    sources: { fileTail: { enabled: true, include: [join(logDir, '*.log')], startAt: 'beginning', pollIntervalMs: 250, globIntervalMs: 2000, orphanIdleMs: 5000, batch: { maxRecords: 1000, maxBytes: 1024 * 1024, maxDelayMs: 1000 }, multiline: { flushTimeoutMs: 1000 } } },
+  })
+  const agent = await startAgentProcess(configPath)
+  const rates: number[] = []
+  const agentCpu: number[] = []
+  const started = Date.now()
+  let expected = 0
+  try {
+    for (let r = 0; r < REPEATS && Date.now() - started < SCENARIO_BUDGET_MS / 2; r++) {
+      const chunk: string[] = []
+      for (let i = 0; i < LINES; i++) chunk.push(logLine(expected + i))
+      const text = chunk.join('')
+      expected += LINES
+      const cpu0 = processCpuMs(agent.child.pid!)
+      const t0 = Date.now()
+      appendFileSync(logPath, text)
+      const { atMs } = await pipeline.call<{ atMs: number }>('waitLanded', { table: 'otel_logs', target: expected, timeoutMs: Math.max(1000, started + SCENARIO_BUDGET_MS - Date.now()) })
+      agentCpu.push(((processCpuMs(agent.child.pid!) - cpu0) * 1000) / LINES)
+      const stored = await pipeline.call<number>('count', { table: 'otel_logs', tenantId: pipeline.tenantId })
+      if (stored !== expected) throw new Error(`logs: ${stored} rows stored, ${expected} lines written — loss or duplication`)
+      rates.push((LINES * 1000) / (atMs - t0))
+      console.log(`logs repeat ${r + 1}: ${Math.round(rates.at(-1)!)} lines/s file → rows, count ${stored} = written`)
+    }
+  } finally {
+    await agent.kill('SIGTERM')
+  }
+  return [
+    { scenario: 'logs e2e, file tail → agent → rows', metric: 'lines/s (count verified)', value: median(rates), unit: 'lines/s', goal: '>= 20000' },
+    { scenario: 'logs e2e, file tail → agent → rows', metric: 'agent CPU per line', value: median(agentCpu), unit: 'µs' },
+  ]
+}
+
+const rows: BenchRow[] = []
+const local = await startPipeline('local')
+try {
+  rows.push(...(await spansScenario('local log', local)))
+  rows.push(...(await logsScenario(local)))
+} finally {
+  await local.stop()
+}
+if (!localOnly) {
+  execFileSync('bash', [kafkaScript, 'acquire', String(process.pid)], { stdio: 'inherit' })
+  try {
+    const kafka = await startPipeline({ kind: 'kafka', brokers: [`127.0.0.1:${KAFKA_PORT}`], clientId: 'bench-e2e', partitions: 4, maxBatchRecords: 1000, maxBytesPerPartition: 16 << 20 })
+    try {
+      await kafka.call('drained', { timeoutMs: SCENARIO_BUDGET_MS })
+      rows.push(...(await spansScenario('Kafka', kafka)))
+    } finally {
+      await kafka.stop()
+    }
+  } finally {
+    execFileSync('bash', [kafkaScript, 'release', String(process.pid)], { stdio: 'inherit' })
+  }
+}
+report('e2e', rows)
