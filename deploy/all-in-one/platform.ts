@@ -8,14 +8,17 @@
  * Listening (all on the launcher's host): the collector's OTLP/HTTP port, the query API's port,
  * and ingest's operational port (/healthz /readyz /metrics). Every one serves its own /metrics.
  *
+ * The alert evaluator (query API's evaluator) runs here too, over the same store.
+ *
  * Stop order (each step awaited): the collector stops accepting and answers what is in flight;
  * ingest stops fetching, writes and commits the batches in hand; the query API answers what is
- * in flight; then the bus and last the store close.
+ * in flight; the evaluator stops and hands its lease back; then the bus and last the store close.
  */
 import type { FastifyInstance } from 'fastify'
 import { build as buildCollector, createStoreApiKeySource, createTenantResolver } from '@periscope/collector/app'
 import { build as buildIngest, settingsOf, type Ingest } from '@periscope/ingest/app'
 import { build as buildQueryApi } from '@periscope/query-api/app'
+import { startEvaluatorFromConfig, type Evaluator } from '@periscope/query-api/evaluator'
 import { openBus, TOPICS, type Bus } from '@periscope/pipeline'
 import { createSelfMetrics, type Logger, type ShutdownStep } from '@periscope/runtime'
 import { migrate, openStore, type Store } from '@periscope/store'
@@ -25,6 +28,7 @@ export interface PlatformLoggers {
   collector: Logger
   ingest: Logger
   queryApi: Logger
+  evaluator: Logger
   bus: Logger
 }
 
@@ -86,7 +90,9 @@ export async function startPlatform(config: AllInOneConfig, store: Store, logger
     const queryApi = await buildQueryApi({ config: config.queryApi, logger: loggers.queryApi, store, metrics: createSelfMetrics({ service: 'query-api' }) })
     started.push(() => queryApi.close())
 
-    // ---- alert evaluator (issue #9): built here over the same store, stopped after the query API -
+    // ---- alert evaluator: SLO burn rates and alert rules over the same store ---------------------
+    const evaluator: Evaluator = startEvaluatorFromConfig(config.queryApi.alerting, { store, logger: loggers.evaluator, metrics: createSelfMetrics({ service: 'evaluator' }) })
+    started.push(() => evaluator.stop())
 
     const host = config.settings.host
     await ingest.app.listen({ host, port: config.settings.ports.ingest })
@@ -104,6 +110,7 @@ export async function startPlatform(config: AllInOneConfig, store: Store, logger
         { name: 'ingest: write and commit the batches in hand', run: () => ingest.stop() },
         { name: 'ingest: close its HTTP port', run: () => ingest.app.close() },
         { name: 'query API: answer requests in flight', run: () => queryApi.close() },
+        { name: 'alert evaluator: stop evaluating, hand its lease back', run: () => evaluator.stop() },
         { name: 'close the bus', run: () => bus.close() },
       ],
     }

@@ -3,7 +3,7 @@
  *
  *   node --import tsx deploy/all-in-one/start.ts [--data-dir DIR] [--no-demo] [--no-ui] [--no-agent] [--kafka] …
  *
- * One process (this one) runs collector + ingest + query API over the embedded ClickHouse and the
+ * One process (this one) runs collector + ingest + query API + alert evaluator over the embedded ClickHouse and the
  * local log bus (platform.ts); beside it run, as child processes, the agent, the UI (`next start`,
  * after `next build` when the build is missing or stale) and the demo shop with its load
  * generator, whose spans, logs and metrics go through the agent. Flags and variables: config.ts.
@@ -141,6 +141,7 @@ async function main(): Promise<void> {
       collector: logs.logger('collector'),
       ingest: logs.logger('ingest'),
       queryApi: logs.logger('query-api'),
+      evaluator: logs.logger('evaluator'),
       bus: logs.logger('bus'),
     })
     cleanups.push(...platform.stopSteps)

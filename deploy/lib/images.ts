@@ -17,8 +17,6 @@ export interface ImageSpec {
   readonly image: string
   /** the file the target's ENTRYPOINT runs, relative to the repository root */
   readonly entry: string
-  /** set while the entry belongs to an issue that has not landed */
-  readonly pendingIssue?: number
   /** the port the service listens on, when it serves one */
   readonly port?: number
   /** config key of that port, e.g. ['http', 'port'] */
@@ -38,8 +36,15 @@ export const IMAGES: readonly ImageSpec[] = [
   { target: 'collector', image: 'periscope/collector', entry: 'collector/src/main.ts', port: 4318, portPath: ['http', 'port'], env: { kind: 'schema', schema: CollectorConfigSchema, prefix: 'PERISCOPE_COLLECTOR' } },
   { target: 'ingest', image: 'periscope/ingest', entry: 'ingest/src/main.ts', port: 8081, portPath: ['http', 'port'], env: { kind: 'schema', schema: IngestConfigSchema, prefix: 'PERISCOPE_INGEST' } },
   { target: 'query-api', image: 'periscope/query-api', entry: 'query-api/src/main.ts', port: 8080, portPath: ['http', 'port'], env: { kind: 'schema', schema: QueryApiConfigSchema, prefix: 'PERISCOPE_QUERY_API' } },
-  // the evaluator's own config lands with it; until then its store settings are the query API's
-  { target: 'evaluator', image: 'periscope/evaluator', entry: 'query-api/src/evaluator-main.ts', pendingIssue: 9, env: { kind: 'schema', schema: QueryApiConfigSchema, prefix: 'PERISCOPE_QUERY_API' } },
+  // the evaluator runs the query API's code with its configuration (alerting.* holds its settings)
+  {
+    target: 'evaluator',
+    image: 'periscope/evaluator',
+    entry: 'query-api/src/evaluator-main.ts',
+    port: 8081,
+    portPath: ['alerting', 'evaluator', 'httpPort'],
+    env: { kind: 'schema', schema: QueryApiConfigSchema, prefix: 'PERISCOPE_QUERY_API' },
+  },
   { target: 'agent', image: 'periscope/agent', entry: 'agent/src/main.ts', port: 4318, portPath: ['server', 'port'], env: { kind: 'agent' } },
   {
     target: 'ui',

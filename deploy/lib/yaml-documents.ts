@@ -20,9 +20,14 @@ export class YamlFileError extends Error {
   }
 }
 
+export interface YamlReadOptions {
+  /** YAML 1.1 merge keys (`<<: *anchor`), which docker compose files use */
+  readonly merge?: boolean
+}
+
 /** Every non-empty document of a YAML text; `file` names the source in errors. */
-export function parseYamlDocuments(text: string, file: string): YamlValue[] {
-  const documents = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true })
+export function parseYamlDocuments(text: string, file: string, options: YamlReadOptions = {}): YamlValue[] {
+  const documents = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, merge: options.merge ?? false })
   const list = Array.isArray(documents) ? documents : [documents]
   const problems: string[] = []
   const values: YamlValue[] = []
@@ -37,8 +42,8 @@ export function parseYamlDocuments(text: string, file: string): YamlValue[] {
   return values
 }
 
-export function readYamlDocuments(file: string): YamlValue[] {
-  return parseYamlDocuments(readFileSync(file, 'utf8'), file)
+export function readYamlDocuments(file: string, options: YamlReadOptions = {}): YamlValue[] {
+  return parseYamlDocuments(readFileSync(file, 'utf8'), file, options)
 }
 
 export function isObject(value: unknown): value is YamlObject {
