@@ -4,10 +4,7 @@
  * The full suite (tenant-isolation.fault.ts) runs longer phases at a higher rate.
  */
 import { describe, expect, it } from 'vitest'
-import { tenantIsolation } from './scenarios/tenant-isolation.ts'
-
-/** loopback latencies are a few ms: below this a 2× bound measures scheduler jitter, not isolation */
-export const P99_FLOOR_MS = 10
+import { P99_FLOOR_MS, tenantIsolation } from './scenarios/tenant-isolation.ts'
 
 describe('tenant isolation in the collector', () => {
   it('rejects the tenant over its limit with 429 + Retry-After and leaves the other tenant alone', async () => {

@@ -67,6 +67,7 @@ export interface IngestConfigOptions {
   bus: BusConfig
   groupIdPrefix: string
   maxRows?: number
+  signals?: Array<'traces' | 'logs' | 'metrics'>
 }
 
 /** ingest's settings sat under `ingest` in its first config schema and at the top level since */
@@ -74,7 +75,7 @@ const NESTED_INGEST_SETTINGS = 'ingest' in (IngestConfigSchema as unknown as { p
 
 export function ingestConfig(o: IngestConfigOptions): Record<string, unknown> {
   const settings = {
-    signals: ['traces'],
+    signals: o.signals ?? ['traces'],
     groupIdPrefix: o.groupIdPrefix,
     batch: { maxRows: o.maxRows ?? 500, minInsertIntervalMs: 0 },
     maxPendingBytes: 64 << 20,

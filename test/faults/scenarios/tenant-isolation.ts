@@ -31,6 +31,9 @@ export interface TenantIsolationResult {
   durationMs: number
 }
 
+/** loopback latencies are a few ms: below this a 2× bound measures scheduler jitter, not isolation */
+export const P99_FLOOR_MS = 10
+
 const KEYS = { a: 'faults-tenant-a-key-000000001', b: 'faults-tenant-b-key-000000001' }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
