@@ -28,11 +28,16 @@ import type { ApiInstance, Clock, RouteContext, RouteModule } from './routes/rou
 import { servicesRoutes } from './routes/services.ts'
 import { tokensRoutes } from './routes/tokens.ts'
 import { tracesRoutes } from './routes/traces.ts'
+import { sloRoutes } from './routes/slos.ts'
+import { alertRuleRoutes } from './routes/alert-rules.ts'
+import { channelRoutes } from './routes/channels.ts'
+import { alertsRoutes } from './routes/alerts.ts'
+import { silenceRoutes } from './routes/silences.ts'
 import { createQueryRunner, type QueryRunner } from './sql/query-runner.ts'
 import { createTenantLimiter } from './sql/tenant-limiter.ts'
 
 /** Every area of the API; SLOs and alert rules are appended here as their modules land. */
-export const ROUTE_MODULES: readonly RouteModule[] = [servicesRoutes, tracesRoutes, logsRoutes, metricsRoutes, dashboardsRoutes, tokensRoutes]
+export const ROUTE_MODULES: readonly RouteModule[] = [servicesRoutes, tracesRoutes, logsRoutes, metricsRoutes, dashboardsRoutes, tokensRoutes, sloRoutes, alertRuleRoutes, channelRoutes, alertsRoutes, silenceRoutes]
 
 export const API_PREFIX = '/api/v1'
 

@@ -17,6 +17,11 @@
  * the rollups; hence `Src = 1 AND T ≥ fromᵢ AND T < ceilᵢ` rather than `T ≥ fromᵢ`. With `to`
  * on a minute boundary every edge is empty and only rollups are read.
  *
+ * Windows of a day or more start at the first whole minute after to − w (windowStartNs): the
+ * raw spans of their first partial minute would be as old as the window, and spans are kept for
+ * fewer days (ttl.tracesDays, 7 by default) than the rollups; leaving out under a minute of a
+ * day or more changes no answer visibly and keeps long windows independent of span retention.
+ *
  * seriesQuery: buckets of `stepMs` over [from, to) for a burn-down, rollup minutes bucketed by
  * their start, raw spans at both edges by their timestamp — the same requests as windowsQuery's
  * window [from, to), so the last burn-down point matches the status.
@@ -39,6 +44,14 @@ const NS_PER_MS = 1_000_000n
 
 export const ceilMinuteNs = (ns: bigint): bigint => ((ns + MINUTE_NS - 1n) / MINUTE_NS) * MINUTE_NS
 export const floorMinuteNs = (ns: bigint): bigint => (ns / MINUTE_NS) * MINUTE_NS
+
+const DAY_MS = 86_400_000
+
+/** Where a window of `windowMs` ending at toNs starts: to − w, or the next whole minute for a day or more. */
+export function windowStartNs(toNs: bigint, windowMs: number): bigint {
+  const fromNs = toNs - BigInt(windowMs) * NS_PER_MS
+  return windowMs >= DAY_MS ? ceilMinuteNs(fromNs) : fromNs
+}
 
 function filters(selector: SliSelector): string {
   return `TenantId = {tenantId:String} AND ServiceName = {service:String}${selector.operation !== '' ? ' AND SpanName = {operation:String}' : ''}`
@@ -72,13 +85,13 @@ export function windowsQuery(selector: SliSelector, toNs: bigint, windowsMs: rea
   const longestMs = Math.max(...windowsMs)
   params.toNs = toNs.toString()
   params.tailNs = tailNs.toString()
-  params.rollupFromS = Number(ceilMinuteNs(toNs - BigInt(longestMs) * NS_PER_MS) / 1_000_000_000n)
+  params.rollupFromS = Number(ceilMinuteNs(windowStartNs(toNs, longestMs)) / 1_000_000_000n)
   params.rollupToS = Number(tailNs / 1_000_000_000n)
   const columns: string[] = []
   const leadEdges: string[] = []
   windowsMs.forEach((ms, i) => {
     if (!(ms > 0 && ms % 60_000 === 0)) throw new Error(`a window is a positive whole number of minutes, got ${ms} ms`)
-    const fromNs = toNs - BigInt(ms) * NS_PER_MS
+    const fromNs = windowStartNs(toNs, ms)
     params[`from${i}`] = fromNs.toString()
     params[`ceil${i}`] = ceilMinuteNs(fromNs).toString()
     const inWindow = `(Src = 0 AND T >= {ceil${i}:Int64}) OR (Src = 1 AND T >= {from${i}:Int64} AND T < {ceil${i}:Int64}) OR Src = 2`

@@ -7,7 +7,7 @@ import type { QueryContext, QueryRunner } from '../sql/query-runner.ts'
 import type { SloStatus } from '../schemas/slos.ts'
 import { isoOfNs } from '../time/iso.ts'
 import { goodMaxBucket, effectiveThresholdNs } from './latency-threshold.ts'
-import { countsOf, seriesQuery, windowsQuery, type SliSelector, type WindowCounts } from './sli-query.ts'
+import { countsOf, seriesQuery, windowsQuery, windowStartNs, type SliSelector, type WindowCounts } from './sli-query.ts'
 import { burnDown, burnRate, errorBudget, sliPercent, timeToExhaustionS, type BurnBucket } from './slo-math.ts'
 import type { SloRecord } from './slo-store.ts'
 import { BURN_RATE_WINDOWS, DAY_MS, MINUTE_MS, formatWindow, windowMsOrThrow, type BurnRateWindow } from './windows.ts'
@@ -40,7 +40,7 @@ export async function sloStatus(runner: QueryRunner, context: QueryContext, slo:
   const budget = errorBudget(overall, slo.objective)
 
   const stepMs = Math.ceil(windowMs / MAX_BURN_DOWN_POINTS / MINUTE_MS) * MINUTE_MS
-  const fromNs = toNs - BigInt(windowMs) * 1_000_000n
+  const fromNs = windowStartNs(toNs, windowMs)
   const rows = await runner.rows<{ bucket: string; total: string; bad: string }>(seriesQuery(selectorOf(slo), fromNs, toNs, stepMs), context)
   const buckets = burnBuckets(rows, Number(fromNs / 1_000_000n), Number(toNs / 1_000_000n), stepMs)
 
