@@ -32,6 +32,7 @@ export const WebhookConfig = Type.Object(
     headers: Type.Optional(
       Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }), Type.String({ maxLength: 1024 }), {
         maxProperties: 10,
+        additionalProperties: false,
         description: 'extra request headers (e.g. an authorization the receiver wants)',
       }),
     ),

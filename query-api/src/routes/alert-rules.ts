@@ -1,7 +1,7 @@
 /**
  * Alert rules: GET/POST /alert-rules, GET/PUT/DELETE /alert-rules/:id. A rule is checked
- * beyond its schema when written: its SLO (slo_burn) and its channels must exist, burn windows
- * must be ordered (long > short). Burn conditions left out are stored as the severity's
+ * beyond its schema when written: its SLO (slo_burn) and its channels must exist, windows are
+ * at most 30 days and burn windows ordered (long > short). Burn conditions left out are stored as the severity's
  * SRE-workbook defaults, so GET shows what runs. Reading needs viewer, writing editor.
  */
 import { randomUUID } from 'node:crypto'
@@ -14,7 +14,7 @@ import { channelsByIdQuery } from '../notify/channel-store.ts'
 import { AlertRule, AlertRuleInput, AlertRulesResponse, IdParams } from '../schemas/alerting.ts'
 import { PROBLEM_RESPONSES, Problem } from '../schemas/common.ts'
 import { getSloQuery } from '../slo/slo-store.ts'
-import { windowMsOrThrow } from '../slo/windows.ts'
+import { windowMs, windowMsOrThrow } from '../slo/windows.ts'
 import type { QueryContext } from '../sql/query-runner.ts'
 import { isoOfNs } from '../time/iso.ts'
 import { getRuleQuery, listRulesQuery, RULES_TABLE, ruleInputOf, ruleOf, ruleRowOf, type RuleRecord } from '../alerts/rule-store.ts'
@@ -48,6 +48,10 @@ async function readRule(ctx: RouteContext, context: QueryContext, id: string): P
 
 async function checkRule(ctx: RouteContext, context: QueryContext, input: AlertRuleInput): Promise<void> {
   const condition = input.condition
+  const windows = condition.type === 'slo_burn' ? (condition.conditions ?? []).flatMap((c) => [c.long, c.short]) : [condition.window]
+  for (const window of windows) {
+    if (windowMs(window) === null) throw new BadRequest(`window ${window} is longer than 30 days`)
+  }
   if (condition.type === 'slo_burn') {
     const [slo] = await ctx.runner.rows(getSloQuery(context.tenantId, condition.sloId), context)
     if (!slo) throw new BadRequest(`condition.sloId names no SLO of this tenant: ${condition.sloId}`)

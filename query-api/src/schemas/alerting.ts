@@ -92,7 +92,7 @@ export const RuleCondition = Type.Union([SloBurnCondition, ErrorRateCondition, L
 export type RuleCondition = Static<typeof RuleCondition>
 
 const LabelName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' })
-const Labels = Type.Record(LabelName, Type.String({ maxLength: 256 }), { maxProperties: 20 })
+const Labels = Type.Record(LabelName, Type.String({ maxLength: 256 }), { maxProperties: 20, additionalProperties: false })
 
 export const AlertRuleInput = Type.Object(
   {
