@@ -21,13 +21,14 @@
  */
 import { spanRows, type SpanRow } from '@periscope/model'
 import { build as buildCollector, createMemoryApiKeySource, createTenantResolver, DEFAULT_ITEM_RULES, generateApiKey } from '@periscope/collector/app'
-import { build as buildIngest } from '@periscope/ingest/app'
+import { build as buildIngest, IngestSettingsSchema, type IngestSettings } from '@periscope/ingest/app'
+import { Value } from 'typebox/value'
 import { openBus, TOPICS, type BusConfig } from '@periscope/pipeline'
 import { createLogger, createSelfMetrics } from '@periscope/runtime'
 import { migrate, openStore, type Store } from '@periscope/store'
 import { generateShopTraces } from '../../packages/store/src/testing/shop-traces.ts'
 
-const INSERT_ROWS = 10_000
+const INSERT_ROWS = 10_000 // B_CH inserts as ingest's default batch.maxRows
 
 const [dataDir, busJson] = process.argv.slice(2)
 if (!dataDir || !busJson || !process.send) throw new Error('usage: forked with <dataDir> <busConfig JSON>')
@@ -64,18 +65,14 @@ const collector = await buildCollector({
   tenants: createTenantResolver({ source: createMemoryApiKeySource([{ keyId: key.keyId, tenantId: TENANT, keyHash: key.keyHash, revoked: false }]), nowMs: Date.now }),
   metrics: createSelfMetrics({ service: 'collector' }),
 })
-// ingest with its production defaults (deploy's settings): 10k-row inserts, ≥ 1 s apart per partition
+// ingest with its production defaults (the schema's, as deploy runs it): 10k-row inserts, ≥ 1 s
+// apart per partition; only the groups are this run's own
+const ingestSettings = Value.Default(IngestSettingsSchema, {
+  signals: ['traces', 'logs'],
+  groupIdPrefix: `bench-e2e-${process.pid}-${Date.now()}`,
+}) as IngestSettings
 const ingest = buildIngest({
-  config: {
-    signals: ['traces', 'logs'],
-    groupIdPrefix: `bench-e2e-${process.pid}-${Date.now()}`,
-    defaultTenantId: 'default',
-    batch: { maxRows: INSERT_ROWS, maxBytes: 16 << 20, minInsertIntervalMs: 1000 },
-    maxPendingBytes: 256 << 20,
-    retry: { initialDelayMs: 100, maxDelayMs: 2000 },
-    maxIncompleteReplays: 5,
-    stopGraceMs: 5000,
-  },
+  config: ingestSettings,
   logger,
   bus,
   store: counting,
