@@ -9,7 +9,7 @@ import { planSignals, signalsQuery } from './golden-signals.ts'
 import { logSearchQuery, queryWords, traceLogsQuery } from './logs.ts'
 import { counterIncreaseQuery, countSumQuery, histogramBucketsQuery, metricKindQuery, metricNamesQuery, metricValueQuery } from './metrics.ts'
 import { resourceSeriesQuery, servingHostsQuery } from './resources.ts'
-import { traceIndexQuery, traceSearchQuery, traceSpansQuery } from './traces.ts'
+import { traceCandidatesQuery, traceIndexQuery, traceSpansQuery, traceSummariesQuery } from './traces.ts'
 import { dashboardQuery, listDashboardsQuery } from './dashboards.ts'
 import { listTokensQuery, tenantTokenQuery, tokenByIdQuery } from './tokens.ts'
 
@@ -52,9 +52,12 @@ describe('resources SQL', () => {
 
 describe('traces SQL', () => {
   const base = { tenantId: 't', windowFromNs: range.fromNs, windowToNs: range.toNs, spansToNs: range.toNs, limit: 51 }
-  it('searches without span filters', () => expect(sqlOf(traceSearchQuery({ ...base, filters: {} }))).toMatchSnapshot())
-  it('searches with every span filter and a cursor', () => {
-    const query = traceSearchQuery({
+  it('finds candidates without span filters', () => expect(sqlOf(traceCandidatesQuery({ ...base, filters: {} }))).toMatchSnapshot())
+  it('summarises candidates from the index', () => {
+    expect(sqlOf(traceSummariesQuery({ tenantId: 't', traceIds: ['ab'.repeat(16), EVIL], windowFromNs: 1n, windowToNs: 2n, cursor: { startNs: 5n, traceId: EVIL } }))).toMatchSnapshot()
+  })
+  it('finds candidates with every span filter and a cursor', () => {
+    const query = traceCandidatesQuery({
       ...base,
       filters: { service: EVIL, operation: EVIL + 'op', status: 'error', minDurationNs: 1n, maxDurationNs: 2n, attributes: [[EVIL + 'k', EVIL + 'v'], ['a', 'b']] },
       cursor: { startNs: 5n, traceId: 'ab'.repeat(16) },

@@ -1,12 +1,19 @@
 /**
- * SQL for traces: search (over trace_index, narrowed by span filters on otel_traces) and
+ * SQL for traces: search (candidates from otel_traces, summaries from trace_index) and
  * retrieval by id (one trace_index lookup, then one time slice of otel_traces and otel_logs).
  *
- * trace_index rows are partial aggregates (AggregatingMergeTree): a trace may have several rows
- * until merges collapse them, so every read re-aggregates all rows of a trace. Search therefore
- * picks candidate ids by `Start` in a window (a trace's earliest row lies in the window exactly
- * when its start does), then aggregates every row of those ids, and keeps the traces whose
- * start (min over rows) is in the window and before the cursor.
+ * Search, per newest-first window W = [from, to):
+ *   1. traceCandidatesQuery: trace ids with a span in W (and, with span filters, a matching
+ *      span in [W.from, range end)), ranked by their first span in W — newest first, top k.
+ *      otel_traces is ordered by (tenant, service, minute, trace id), so this reads W's minutes.
+ *   2. traceSummariesQuery: those ids' rows in trace_index (partial aggregates, so all rows of
+ *      an id are aggregated again), keeping the traces whose start lies in W.
+ * A trace that starts in W ranks by its start (its first span in W is its first span); a trace
+ * that started before W but has spans in it ranks by a later instant and is dropped in step 2.
+ * So the top `want` survivors of the top k candidates are the newest `want` traces of W — unless
+ * fewer than `want` survive while k candidates came back, in which case the caller asks again
+ * with a larger k. Reading trace_index only for a few ids keeps the search proportional to the
+ * window, not to the index (whose order by trace id scatters any time range over all of it).
  *
  * Span filters (service, operation, status, duration bounds, attributes) must all hold for one
  * span of the trace that starts within [window start, range end).
@@ -33,17 +40,28 @@ export interface SpanFilters {
   attributes?: ReadonlyArray<readonly [string, string]> | undefined
 }
 
-export interface TraceSearchOptions {
+export interface TraceCursor {
+  startNs: bigint
+  traceId: string
+}
+
+export interface TraceCandidatesOptions {
   tenantId: string
-  /** traces starting in [windowFromNs, windowToNs) */
+  /** candidates have a span in [windowFromNs, windowToNs) */
   windowFromNs: bigint
   windowToNs: bigint
   /** span filters consider spans starting before this (the range end) */
   spansToNs: bigint
   filters: SpanFilters
   /** strictly after this (start DESC, traceId DESC) position */
-  cursor?: { startNs: bigint; traceId: string } | undefined
+  cursor?: TraceCursor | undefined
   limit: number
+}
+
+export interface TraceCandidateRow {
+  traceId: string
+  /** the trace's first span in the window, unix ns */
+  firstNs: string
 }
 
 export interface TraceSummaryRow {
@@ -68,7 +86,7 @@ function hasSpanFilters(filters: SpanFilters): boolean {
   )
 }
 
-export function traceSearchQuery(options: TraceSearchOptions): SqlQuery {
+export function traceCandidatesQuery(options: TraceCandidatesOptions): SqlQuery {
   const { filters } = options
   const attributes = filters.attributes ?? []
   if (attributes.length > MAX_ATTRIBUTE_FILTERS) throw new Error(`at most ${MAX_ATTRIBUTE_FILTERS} attribute filters`)
@@ -108,14 +126,38 @@ export function traceSearchQuery(options: TraceSearchOptions): SqlQuery {
     })
     params.spansToNs = options.spansToNs.toString()
     spanClause = `
-        AND TraceId IN
-        (
-            SELECT TraceId
-            FROM otel_traces
-            WHERE TenantId = {tenantId:String}
-              AND Timestamp >= fromUnixTimestamp64Nano({windowFromNs:Int64}, 'UTC') AND Timestamp < fromUnixTimestamp64Nano({spansToNs:Int64}, 'UTC')
-              AND ${conditions.join('\n              AND ')}
-        )`
+  AND TraceId IN
+  (
+      SELECT TraceId
+      FROM otel_traces
+      WHERE TenantId = {tenantId:String}
+        AND Timestamp >= fromUnixTimestamp64Nano({windowFromNs:Int64}, 'UTC') AND Timestamp < fromUnixTimestamp64Nano({spansToNs:Int64}, 'UTC')
+        AND ${conditions.join('\n        AND ')}
+  )`
+  }
+  let cursorClause = ''
+  if (options.cursor) {
+    cursorClause = '\nHAVING (firstNs, traceId) < ({cursorStartNs:Int64}, {cursorTraceId:String})'
+    params.cursorStartNs = options.cursor.startNs.toString()
+    params.cursorTraceId = options.cursor.traceId
+  }
+  const sql = `SELECT TraceId AS traceId, toUnixTimestamp64Nano(min(Timestamp)) AS firstNs
+FROM otel_traces
+WHERE TenantId = {tenantId:String}
+  AND Timestamp >= fromUnixTimestamp64Nano({windowFromNs:Int64}, 'UTC') AND Timestamp < fromUnixTimestamp64Nano({windowToNs:Int64}, 'UTC')${spanClause}
+GROUP BY TraceId${cursorClause}
+ORDER BY firstNs DESC, traceId DESC
+LIMIT {limit:UInt32}`
+  return { name: hasSpanFilters(filters) ? 'traces.candidates_filtered' : 'traces.candidates', sql, params }
+}
+
+/** Summaries of the given traces that start in [windowFromNs, windowToNs) (and before the cursor). */
+export function traceSummariesQuery(options: { tenantId: string; traceIds: readonly string[]; windowFromNs: bigint; windowToNs: bigint; cursor?: TraceCursor | undefined }): SqlQuery {
+  const params: Record<string, unknown> = {
+    tenantId: options.tenantId,
+    traceIds: [...options.traceIds],
+    windowFromNs: options.windowFromNs.toString(),
+    windowToNs: options.windowToNs.toString(),
   }
   let cursorClause = ''
   if (options.cursor) {
@@ -133,19 +175,11 @@ export function traceSearchQuery(options: TraceSearchOptions): SqlQuery {
     sum(ErrorCount) AS errorCount,
     arraySort(groupUniqArrayArray(Services)) AS services
 FROM trace_index
-WHERE TenantId = {tenantId:String}
-  AND TraceId IN
-  (
-      SELECT TraceId
-      FROM trace_index
-      WHERE TenantId = {tenantId:String}
-        AND Start >= fromUnixTimestamp64Nano({windowFromNs:Int64}, 'UTC') AND Start < fromUnixTimestamp64Nano({windowToNs:Int64}, 'UTC')${spanClause}
-  )
+WHERE TenantId = {tenantId:String} AND TraceId IN {traceIds:Array(String)}
 GROUP BY TraceId
 HAVING startNs >= {windowFromNs:Int64} AND startNs < {windowToNs:Int64}${cursorClause}
-ORDER BY startNs DESC, traceId DESC
-LIMIT {limit:UInt32}`
-  return { name: hasSpanFilters(filters) ? 'traces.search_filtered' : 'traces.search', sql, params }
+ORDER BY startNs DESC, traceId DESC`
+  return { name: 'traces.summaries', sql, params }
 }
 
 export interface TraceIndexRow {

@@ -18,13 +18,17 @@ import { traceLogsQuery, type LogRowOut } from '../queries/logs.ts'
 import {
   MAX_ATTRIBUTE_FILTERS,
   traceIndexQuery,
-  traceSearchQuery,
+  traceCandidatesQuery,
   traceSpansQuery,
+  traceSummariesQuery,
   type SpanFilters,
   type SpanRowOut,
+  type TraceCandidateRow,
+  type TraceCursor,
   type TraceIndexRow,
   type TraceSummaryRow,
 } from '../queries/traces.ts'
+import type { QueryContext, QueryRunner } from '../sql/query-runner.ts'
 import { PROBLEM_RESPONSES, Problem } from '../schemas/common.ts'
 import { TraceParams, TraceResponse, TracesQuery, TracesResponse, type Span, type TraceSummary } from '../schemas/traces.ts'
 import { searchNewestFirst } from '../search/newest-first.ts'
@@ -58,23 +62,12 @@ export const tracesRoutes: RouteModule = {
       const cursor = query.cursor === undefined ? undefined : decodeCursor('traces', query.cursor)
       if (cursor && !/^[0-9a-f]{32}$/.test(cursor.tieBreaker)) throw new BadRequest('cursor is not a cursor of this list: pass nextCursor from the previous page unchanged')
       const context = queryContextOf(request, reply)
+      const after: TraceCursor | undefined = cursor ? { startNs: cursor.sortKeyNs, traceId: cursor.tieBreaker } : undefined
       const rows = await searchNewestFirst<TraceSummaryRow>({
         range,
         want: limit + 1,
         upperNs: cursor ? cursor.sortKeyNs + 1n : undefined,
-        run: (windowFromNs, windowToNs, want) =>
-          runner.rows<TraceSummaryRow>(
-            traceSearchQuery({
-              tenantId: context.tenantId,
-              windowFromNs,
-              windowToNs,
-              spansToNs: range.toNs,
-              filters,
-              cursor: cursor ? { startNs: cursor.sortKeyNs, traceId: cursor.tieBreaker } : undefined,
-              limit: want,
-            }),
-            context,
-          ),
+        run: (windowFromNs, windowToNs, want) => newestInWindow(runner, context, { windowFromNs, windowToNs, spansToNs: range.toNs, filters, cursor: after }, want),
       })
       const page = rows.slice(0, limit)
       const last = page[page.length - 1]
@@ -119,6 +112,32 @@ export const tracesRoutes: RouteModule = {
       }
     })
   },
+}
+
+/** Extra candidates asked for beyond those wanted, for traces that started before the window. */
+const CANDIDATE_SLACK = 16
+const CANDIDATE_GROWTH = 4
+
+/**
+ * The newest `want` traces starting in the window (see queries/traces.ts): top-k candidates
+ * by their first span in the window, then their summaries from the index; k grows only when
+ * too many candidates turned out to have started before the window.
+ */
+export async function newestInWindow(
+  runner: QueryRunner,
+  context: QueryContext,
+  window: { windowFromNs: bigint; windowToNs: bigint; spansToNs: bigint; filters: SpanFilters; cursor: TraceCursor | undefined },
+  want: number,
+): Promise<TraceSummaryRow[]> {
+  for (let k = want + CANDIDATE_SLACK; ; k *= CANDIDATE_GROWTH) {
+    const candidates = await runner.rows<TraceCandidateRow>(traceCandidatesQuery({ tenantId: context.tenantId, ...window, limit: k }), context)
+    if (candidates.length === 0) return []
+    const summaries = await runner.rows<TraceSummaryRow>(
+      traceSummariesQuery({ tenantId: context.tenantId, traceIds: candidates.map((c) => c.traceId), windowFromNs: window.windowFromNs, windowToNs: window.windowToNs, cursor: window.cursor }),
+      context,
+    )
+    if (summaries.length >= want || candidates.length < k) return summaries.slice(0, want)
+  }
 }
 
 function msToNsExact(ms: number): bigint {

@@ -1,0 +1,111 @@
+/**
+ * Bench data made inside the engine with INSERT … SELECT FROM numbers() (no rows through Node):
+ * traces of a demo shop over the last `hours`, 5 spans each —
+ *
+ *   span 0  <frontend>  SERVER    GET /checkout | GET /products | GET /cart   (root)
+ *   span 1  <frontend>  CLIENT    POST /api/<backend>
+ *   span 2  <backend>   SERVER    POST /api/<backend>
+ *   span 3  <backend>   INTERNAL  SELECT <table>
+ *   span 4  <worker>    CONSUMER  <worker> process
+ *
+ * over 10 services, 20 hosts, log-uniform durations from 50 µs to 3 s, ~3 % errors; and one log
+ * record per span (INFO, or ERROR with "payment declined … card_declined" for failed spans),
+ * with the span's trace and span ids. Ids are hashes of the row number, so a trace id can be
+ * recomputed from its index (traceIdSql). The trace index and golden-signal rollups fill
+ * through their materialized views, as with real ingest.
+ */
+import type { Store } from '@periscope/store'
+
+export const SPANS_PER_TRACE = 5
+
+const FRONTENDS = "['frontend', 'frontend', 'web-gateway']"
+const BACKENDS = "['checkout', 'cart', 'catalog', 'shipping', 'recommendation']"
+const WORKERS = "['payments', 'email', 'payments']"
+const ROOTS = "['GET /checkout', 'GET /products', 'GET /cart']"
+
+/** 32 lowercase hex characters of trace index `t` (an SQL expression). */
+export function traceIdSql(t: string): string {
+  return `concat(leftPad(lower(hex(sipHash64(${t}, 1))), 16, '0'), leftPad(lower(hex(sipHash64(${t}, 2))), 16, '0'))`
+}
+
+function spanIdSql(n: string): string {
+  return `leftPad(lower(hex(sipHash64(${n}, 3))), 16, '0')`
+}
+
+/** INSERT of spans [first, first + count) of a run with `traces` traces ending at endNs. */
+export function spansInsertSql(options: { tenantId: string; first: number; count: number; traces: number; endNs: bigint; hours: number }): string {
+  const windowNs = BigInt(options.hours) * 3_600_000_000_000n
+  const startNs = options.endNs - windowNs
+  return `INSERT INTO otel_traces (TenantId, Timestamp, TraceId, SpanId, ParentSpanId, TraceFlags, SpanName, SpanKind, ServiceName,
+  ResourceAttributes, ScopeName, ScopeVersion, SpanAttributes, Duration, StatusCode, StatusMessage)
+SETTINGS async_insert = 0, insert_deduplicate = 0
+SELECT
+  '${options.tenantId}' AS TenantId,
+  fromUnixTimestamp64Nano(toInt64(${startNs} + intDiv(toInt128(t) * ${windowNs}, ${options.traces}) + i * 1000000 + (sipHash64(t, 9) % 1000000)), 'UTC') AS Timestamp,
+  ${traceIdSql('t')} AS TraceId,
+  ${spanIdSql('n')} AS SpanId,
+  if(i = 0, '', ${spanIdSql('n - 1')}) AS ParentSpanId,
+  1 AS TraceFlags,
+  multiIf(i = 0, ${ROOTS}[1 + t % 3], i <= 2, concat('POST /api/', backend), i = 3, concat('SELECT ', backend), concat(worker, ' process')) AS SpanName,
+  multiIf(i = 0, 'SPAN_KIND_SERVER', i = 1, 'SPAN_KIND_CLIENT', i = 2, 'SPAN_KIND_SERVER', i = 3, 'SPAN_KIND_INTERNAL', 'SPAN_KIND_CONSUMER') AS SpanKind,
+  multiIf(i <= 1, frontend, i <= 3, backend, worker) AS ServiceName,
+  map('service.name', ServiceName, 'host.name', concat('node-', toString(sipHash64(t, i) % 20)), 'k8s.pod.name', concat(ServiceName, '-', toString(sipHash64(t, i) % 20))) AS ResourceAttributes,
+  'bench' AS ScopeName,
+  '1.0.0' AS ScopeVersion,
+  map('http.request.method', if(i = 0, 'GET', 'POST'), 'user.tier', if(sipHash64(t, 7) % 5 = 0, 'gold', 'basic'), 'order.id', toString(t)) AS SpanAttributes,
+  toUInt64(exp(log(50000) + (sipHash64(n, 4) % 1000000) / 1000000 * log(60000))) AS Duration,
+  if(sipHash64(n, 5) % 100 < 3, 'STATUS_CODE_ERROR', 'STATUS_CODE_UNSET') AS StatusCode,
+  if(StatusCode = 'STATUS_CODE_ERROR', 'failed', '') AS StatusMessage
+FROM
+(
+  SELECT number AS n, intDiv(number, ${SPANS_PER_TRACE}) AS t, number % ${SPANS_PER_TRACE} AS i,
+         ${FRONTENDS}[1 + sipHash64(intDiv(number, ${SPANS_PER_TRACE}), 11) % 3] AS frontend,
+         ${BACKENDS}[1 + sipHash64(intDiv(number, ${SPANS_PER_TRACE}), 12) % 5] AS backend,
+         ${WORKERS}[1 + sipHash64(intDiv(number, ${SPANS_PER_TRACE}), 13) % 3] AS worker
+  FROM numbers(${options.first}, ${options.count})
+)`
+}
+
+/** INSERT of log records [first, first + count): record n belongs to span n. */
+export function logsInsertSql(options: { tenantId: string; first: number; count: number; traces: number; endNs: bigint; hours: number }): string {
+  const windowNs = BigInt(options.hours) * 3_600_000_000_000n
+  const startNs = options.endNs - windowNs
+  return `INSERT INTO otel_logs (TenantId, Timestamp, ObservedTimestamp, TraceId, SpanId, TraceFlags, SeverityText, SeverityNumber, ServiceName, Body,
+  ResourceAttributes, ScopeName, LogAttributes)
+SETTINGS async_insert = 0, insert_deduplicate = 0
+SELECT
+  '${options.tenantId}' AS TenantId,
+  fromUnixTimestamp64Nano(toInt64(${startNs} + intDiv(toInt128(t) * ${windowNs}, ${options.traces}) + i * 1000000 + (sipHash64(t, 9) % 1000000) + 500000), 'UTC') AS Timestamp,
+  Timestamp AS ObservedTimestamp,
+  ${traceIdSql('t')} AS TraceId,
+  ${spanIdSql('n')} AS SpanId,
+  1 AS TraceFlags,
+  if(failed, 'ERROR', 'INFO') AS SeverityText,
+  if(failed, 17, 9) AS SeverityNumber,
+  multiIf(i <= 1, frontend, i <= 3, backend, worker) AS ServiceName,
+  if(failed, concat('payment declined for order ', toString(t), ': card_declined'),
+     concat(['served request', 'cache miss for key', 'query finished', 'message handled', 'rendered page'][1 + i], ' order ', toString(t), ' in ', toString(sipHash64(n, 4) % 3000), ' ms')) AS Body,
+  map('service.name', ServiceName, 'host.name', concat('node-', toString(sipHash64(t, i) % 20))) AS ResourceAttributes,
+  'bench' AS ScopeName,
+  map('order.id', toString(t)) AS LogAttributes
+FROM
+(
+  SELECT number AS n, intDiv(number, ${SPANS_PER_TRACE}) AS t, number % ${SPANS_PER_TRACE} AS i,
+         sipHash64(number, 5) % 100 < 3 AS failed,
+         ${FRONTENDS}[1 + sipHash64(intDiv(number, ${SPANS_PER_TRACE}), 11) % 3] AS frontend,
+         ${BACKENDS}[1 + sipHash64(intDiv(number, ${SPANS_PER_TRACE}), 12) % 5] AS backend,
+         ${WORKERS}[1 + sipHash64(intDiv(number, ${SPANS_PER_TRACE}), 13) % 3] AS worker
+  FROM numbers(${options.first}, ${options.count})
+)`
+}
+
+/** Inserts `total` rows in chunks, calling `progress` after each; returns the wall time in ms. */
+export async function generate(store: Store, sqlOf: (first: number, count: number) => string, total: number, chunk: number, progress: (done: number) => void): Promise<number> {
+  const t0 = performance.now()
+  for (let first = 0; first < total; first += chunk) {
+    const count = Math.min(chunk, total - first)
+    await store.client.command({ query: sqlOf(first, count) })
+    progress(first + count)
+  }
+  return performance.now() - t0
+}
