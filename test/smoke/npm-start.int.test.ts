@@ -174,4 +174,18 @@ describe('npm start', () => {
     const exit = await stop(second)
     expect(exit.code, second.output()).toBe(0)
   }, 240_000)
+
+  it('refuses to start when a port is taken, naming the flag that moves it', async () => {
+    const holder = createServer()
+    const port = await new Promise<number>((done) => holder.listen({ host: '127.0.0.1', port: 0 }, () => done((holder.address() as { port: number }).port)))
+    try {
+      const blocked = launch(['--no-ui', '--no-demo', '--no-agent', '--api-port', String(port), '--collector-port', String(ports['collector']), '--ingest-port', String(ports['ingest'])])
+      const exit = await Promise.race([blocked.exit, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(blocked.output())), 60_000))])
+      expect(exit.code).toBe(1)
+      expect(blocked.output()).toContain(`127.0.0.1:${port} (query API) is already in use`)
+      expect(blocked.output()).toContain('--api-port')
+    } finally {
+      holder.close()
+    }
+  }, 90_000)
 })
