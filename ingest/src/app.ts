@@ -19,18 +19,19 @@ import type { Store } from '@periscope/store'
 import { createBatchWriter } from './batch-writer.ts'
 import { tablesOf } from './decode-record.ts'
 import { assertDeduplicationWindows } from './dedup-window.ts'
-import type { IngestSettings } from './config.ts'
+import { resolveSettings, type IngestSettingsInput } from './config.ts'
 import { createIngestMetrics } from './ingest-metrics.ts'
 import { createMemoryBudget } from './memory-budget.ts'
 import { createClickHouseLedger, type RangeLedger } from './offset-ledger.ts'
 
-export type { IngestConfig, IngestSettings } from './config.ts'
-export { IngestConfigSchema, IngestSettingsSchema, loadIngestConfig, settingsOf } from './config.ts'
+export type { IngestConfig, IngestSettings, IngestSettingsInput } from './config.ts'
+export { IngestConfigSchema, IngestSettingsSchema, loadIngestConfig, resolveSettings, settingsOf } from './config.ts'
 export { insertDedupToken } from './dedup-token.ts'
 export { LEDGER_TABLE } from './offset-ledger.ts'
 
 export interface IngestDeps {
-  config: IngestSettings
+  /** any part of the settings; the rest takes the defaults of IngestSettingsSchema */
+  config: IngestSettingsInput
   logger: Logger
   bus: Bus
   /** inserts go through `store.insert` (a test may wrap it to inject failures) */
@@ -51,14 +52,17 @@ export interface Ingest {
 }
 
 export function build(deps: IngestDeps): Ingest {
-  const { config, logger, bus, store } = deps
+  const { logger, bus, store } = deps
+  const config = resolveSettings(deps.config)
   const ledger = deps.ledger ?? createClickHouseLedger(store)
   const budget = createMemoryBudget(config.maxPendingBytes)
   const stopController = new AbortController()
-  const consumers = new Map<Signal, Consumer>()
+  /** the members of each signal's group (membersPerGroup of them) */
+  const consumers = new Map<Signal, Consumer[]>()
+  const allMembers = (): Consumer[] => [...consumers.values()].flat()
   let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new'
 
-  const lag = async (): Promise<PartitionLag[]> => (await Promise.all([...consumers.values()].map((c) => c.lag()))).flat()
+  const lag = async (): Promise<PartitionLag[]> => (await Promise.all(allMembers().map((c) => c.lag()))).flat()
   const metrics = createIngestMetrics(deps.metrics, { lag, pendingBytes: () => budget.usedBytes })
 
   const writers = config.signals.map((signal) => ({
@@ -69,7 +73,16 @@ export function build(deps: IngestDeps): Ingest {
       store,
       ledger,
       deadLetters: (letters) => sendToDeadLetters(bus, letters),
-      consumer: () => consumers.get(signal),
+      // a partition is paused on every member of the group: only its owner fetches it, and a
+      // pause must survive a rebalance that moves the partition to another member
+      consumer: () => {
+        const members = consumers.get(signal)
+        if (!members) return undefined
+        return {
+          pause: (topic: string, partition: number) => members.forEach((m) => m.pause(topic, partition)),
+          resume: (topic: string, partition: number) => members.forEach((m) => m.resume(topic, partition)),
+        }
+      },
       limits: { maxRows: config.batch.maxRows, maxBytes: config.batch.maxBytes },
       minInsertIntervalMs: config.batch.minInsertIntervalMs,
       defaultTenantId: config.defaultTenantId,
@@ -111,9 +124,14 @@ export function build(deps: IngestDeps): Ingest {
       await bus.ensureTopics(topics)
       for (const { signal, writer } of writers) {
         const groupId = `${config.groupIdPrefix}-${signal}`
-        const consumer = await bus.consume({ groupId, topics: [TOPICS[signal]], eachBatch: (batch) => writer.handle(batch) })
-        consumers.set(signal, consumer)
-        logger.info({ groupId, topic: TOPICS[signal], deadLetterTopic: deadLetterTopic(TOPICS[signal]) }, 'ingest consuming')
+        const members: Consumer[] = []
+        consumers.set(signal, members)
+        // several members share the partitions, so one partition's decoding runs while another's
+        // insert is in ClickHouse (the bus hands each member one batch at a time)
+        for (let m = 0; m < config.membersPerGroup; m++) {
+          members.push(await bus.consume({ groupId, topics: [TOPICS[signal]], eachBatch: (batch) => writer.handle(batch) }))
+        }
+        logger.info({ groupId, members: members.length, topic: TOPICS[signal], deadLetterTopic: deadLetterTopic(TOPICS[signal]) }, 'ingest consuming')
       }
       state = 'running'
     },
@@ -123,7 +141,7 @@ export function build(deps: IngestDeps): Ingest {
       // consumers finish the batch in hand; past the grace period, waits and retries are abandoned
       const grace = setTimeout(() => stopController.abort(), config.stopGraceMs)
       try {
-        await Promise.all([...consumers.values()].map((c) => c.stop()))
+        await Promise.all(allMembers().map((c) => c.stop()))
       } finally {
         clearTimeout(grace)
         stopController.abort()

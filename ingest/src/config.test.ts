@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '@periscope/runtime'
-import { loadIngestConfig, settingsOf, warnings } from './config.ts'
+import { loadIngestConfig, resolveSettings, settingsOf, warnings } from './config.ts'
 
 const minimal = {
   PERISCOPE_INGEST_BUS_KIND: 'local',
@@ -53,5 +53,18 @@ describe('loadIngestConfig', () => {
   it('warns when the memory budget holds fewer than two full batches', () => {
     const config = loadIngestConfig({ ...minimal, PERISCOPE_INGEST_MAX_PENDING_BYTES: String(16 << 20) })
     expect(warnings(config).join('\n')).toMatch(/maxPendingBytes .* consider raising maxPendingBytes/)
+  })
+})
+
+describe('resolveSettings', () => {
+  it('takes any part of the settings and fills the rest from the defaults', () => {
+    const settings = resolveSettings({ signals: ['logs'], batch: { maxRows: 500 } })
+    expect(settings.signals).toEqual(['logs'])
+    expect(settings.batch).toEqual({ maxRows: 500, maxBytes: 16 << 20, minInsertIntervalMs: 1000 })
+    expect(settings.membersPerGroup).toBe(2)
+  })
+
+  it('refuses invalid settings, naming them', () => {
+    expect(() => resolveSettings({ batch: { maxRows: 0 } })).toThrow(/\/batch\/maxRows/)
   })
 })

@@ -10,7 +10,8 @@
  * This is the only ingest file that reads process.env.
  */
 import { Type, type Static } from 'typebox'
-import { loadConfig } from '@periscope/runtime'
+import { Value } from 'typebox/value'
+import { loadConfig, type DeepPartial } from '@periscope/runtime'
 import { BusConfigSchema } from '@periscope/pipeline'
 import { StoreConfigSchema } from '@periscope/store'
 
@@ -35,6 +36,12 @@ export const BatchSchema = Type.Object(
 /** What build() reads; main.ts adds the bus, the store, HTTP and logging around it. */
 const settingsProperties = {
   signals: Type.Array(SignalSchema, { minItems: 1, uniqueItems: true, default: ['traces', 'logs', 'metrics'], description: 'one consumer group per signal' }),
+  membersPerGroup: Type.Integer({
+    minimum: 1,
+    maximum: 64,
+    default: 2,
+    description: 'consumer-group members per signal in this process; with more than one, decoding one partition overlaps inserting another',
+  }),
   groupIdPrefix: Type.String({ minLength: 1, default: 'periscope-ingest', description: 'consumer groups are <prefix>-<signal>' }),
   defaultTenantId: Type.String({
     default: 'default',
@@ -83,6 +90,18 @@ export const IngestConfigSchema = Type.Object(
 export type IngestConfig = Static<typeof IngestConfigSchema>
 /** What build() needs: bus and store are passed in already open. */
 export type IngestSettings = Static<typeof IngestSettingsSchema>
+/** What build() accepts: any part of the settings, the rest from the schema defaults. */
+export type IngestSettingsInput = DeepPartial<IngestSettings>
+
+/** Fills defaults and validates; throws listing every violation (a caller bug when embedding). */
+export function resolveSettings(input: IngestSettingsInput): IngestSettings {
+  const settings = Value.Default(IngestSettingsSchema, structuredClone(input)) as IngestSettings
+  if (!Value.Check(IngestSettingsSchema, settings)) {
+    const problems = [...Value.Errors(IngestSettingsSchema, settings)].map((e) => `${e.instancePath || '/'} ${e.message}`)
+    throw new Error(`invalid ingest settings: ${problems.join('; ')}`)
+  }
+  return settings
+}
 
 const FILE_VARIABLE = 'PERISCOPE_INGEST_CONFIG_FILE'
 

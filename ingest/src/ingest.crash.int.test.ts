@@ -85,5 +85,5 @@ describe('ingest killed with SIGKILL mid-stream (local log)', () => {
     // materialized views saw every span exactly once: replayed inserts were dropped before them
     expect(final.result!.traceIndexSpans).toBe(total)
     expect(final.result!.goldenRequests).toBe(2 * RECORDS_PER_HALF)
-  })
+  }, 180_000)
 })

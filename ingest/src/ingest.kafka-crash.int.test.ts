@@ -97,5 +97,5 @@ describe('ingest killed with SIGKILL mid-stream (Kafka)', () => {
     const diagnostics = [...lives, final.marks.join('\n') + '\n' + final.stderr].join('\n===== next life\n')
     expect(final.result, diagnostics).toMatchObject({ rows: total, distinct: total, minSeq: 0, maxSeq: total - 1 })
     expect(final.result!.traceIndexSpans).toBe(total)
-  })
+  }, 180_000)
 })

@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   const ingest = build({
     config: {
       signals: ['traces'],
+      // one member: a killed life leaves one dead member for the next life's join to wait out
+      membersPerGroup: 1,
       groupIdPrefix: args.groupIdPrefix,
       defaultTenantId: 'default',
       batch: { maxRows: args.maxRows, maxBytes: 16 << 20, minInsertIntervalMs: 0 },
