@@ -18,5 +18,7 @@ export type { MetricInfo, MetricNamesResponse, MetricQueryResponse, MetricSeries
 export type { Dashboard, DashboardDefinition, DashboardSummary, DashboardsResponse, Panel, PanelQuery } from './schemas/dashboards.ts'
 export type { CreatedTokenResponse, TokenInfo, TokensResponse } from './schemas/tokens.ts'
 export type { Role } from './auth/query-token.ts'
+export type { Slo, SloInput, SloStatus, SloSuggestion, SloSuggestionsResponse, SlosResponse, AcceptBody } from './schemas/slos.ts'
+export type { Alert, AlertRule, AlertRuleInput, AlertsResponse, Channel, ChannelInput, ChannelTestResult, RuleCondition, Silence, SilenceInput } from './schemas/alerting.ts'
 export { createQueryToken, revokeQueryToken, type CreatedToken, type CreateTokenOptions } from './auth/token-store.ts'
 export { HOURLY_ROLLUP_DDL } from './queries/hourly-rollup-ddl.ts'

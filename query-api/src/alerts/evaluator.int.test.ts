@@ -54,10 +54,10 @@ const clock = { nowMs: () => nowMs }
 const logger = createLogger({ service: 'evaluator-test', level: 'silent' })
 const WEBHOOK_SECRET = 'whsec-0123456789abcdef'
 
-function evaluator(instanceId: string, overrides: { allow?: string[] } = {}): Evaluator {
+function evaluator(instanceId: string, overrides: { allow?: string[]; backoffMs?: number } = {}): Evaluator {
   const config = alertingConfig({
     evaluator: { instanceId, intervalMs: STEP_MS },
-    delivery: { initialBackoffMs: 10, maxBackoffMs: 40, timeoutMs: 2000 },
+    delivery: { initialBackoffMs: overrides.backoffMs ?? 10, maxBackoffMs: overrides.backoffMs ?? 40, timeoutMs: 2000 },
     ssrf: { allow: overrides.allow ?? ['127.0.0.1'] },
     links: { uiBaseUrl: 'http://ui.test', exampleTraces: 2 },
   })
@@ -213,15 +213,18 @@ describe('a rising error rate pages once and resolves once', () => {
   })
 })
 
-describe('for-duration, restarts, shared instance ids, silences and refused destinations', () => {
+describe('for-duration, restarts, shared instance ids, silences, refused destinations, resumed deliveries', () => {
   const T1_MS = T0_MS + 25 * 60_000
   let pd: Receiver
+  let orders: Receiver
   let billingRule: AlertRule
   let ledgerRule: AlertRule
   let privateRule: AlertRule
+  let ordersRule: AlertRule
 
   beforeAll(async () => {
     pd = await startReceiver(() => ({ status: 202 }))
+    orders = await startReceiver((n) => ({ status: n === 1 ? 503 : 200 }))
     // 20 error logs a minute for five minutes, in billing and in ledger and in audit
     const times = Array.from({ length: 100 }, (_, i) => BigInt(T1_MS) * NS + BigInt(i) * 3_000_000_000n + 1_000n)
     await harness.store.insert('otel_logs', [...errorLogs('acme', 'billing', times), ...errorLogs('acme', 'ledger', times), ...errorLogs('acme', 'audit', times)])
@@ -236,10 +239,15 @@ describe('for-duration, restarts, shared instance ids, silences and refused dest
       { TenantId: 'acme', ChannelId: '00000000-0000-4000-8000-000000000001', Name: 'internal', Kind: 'webhook', Config: JSON.stringify({ url: 'http://10.255.255.1/hook', secret: WEBHOOK_SECRET }), CreatedAt: 1n, UpdatedAt: 1n, Version: 1n },
     ])
     privateRule = await api<AlertRule>('POST', '/alert-rules', { name: 'Audit errors', severity: 'ticket', condition: condition('audit'), channelIds: ['00000000-0000-4000-8000-000000000001'] })
+    // orders logs errors from +3 min on
+    const later = Array.from({ length: 60 }, (_, i) => BigInt(T1_MS + 180_000) * NS + BigInt(i) * 3_000_000_000n + 1_000n)
+    await harness.store.insert('otel_logs', errorLogs('acme', 'orders', later))
+    const hook = await api<Channel>('POST', '/channels', { name: 'orders hook', type: 'webhook', config: { url: `${orders.url}/h`, secret: WEBHOOK_SECRET } })
+    ordersRule = await api<AlertRule>('POST', '/alert-rules', { name: 'Orders errors', severity: 'ticket', condition: condition('orders'), channelIds: [hook.id] })
   })
 
   afterAll(async () => {
-    await pd?.close()
+    await Promise.all([pd?.close(), orders?.close()])
   })
 
   it('holds a pending series across a restart and fires after its for-duration, once, with replicas sharing an id', async () => {
@@ -287,5 +295,52 @@ describe('for-duration, restarts, shared instance ids, silences and refused dest
     expect(audit[0]!.notifications).toHaveLength(1)
     expect(audit[0]!.notifications[0]).toMatchObject({ attempt: 1, status: 'failed', httpStatus: 0, channelName: 'internal' })
     expect(audit[0]!.notifications[0]!.error).toMatch(/destination refused: .*10\.255\.255\.1, a private address/)
+  })
+
+  it('resumes a delivery its evaluator abandoned when stopping, continuing the attempt count', async () => {
+    const stopping = evaluator('stopping', { backoffMs: 600_000 })
+    nowMs = T1_MS + 210_000
+    expect((await stopping.tick()).transitions.firing).toBe(1)
+    // the first attempt got a 503; the delivery now waits ten minutes for its retry
+    for (let i = 0; i < 200 && orders.requests.length < 1; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(orders.requests).toHaveLength(1)
+    await stopping.stop()
+
+    const next = evaluator('next')
+    nowMs = T1_MS + 240_000
+    expect((await next.tick()).redriven).toBe(1)
+    await next.idle()
+    await next.stop()
+    expect(orders.requests).toHaveLength(2)
+    expect(new Set(orders.requests.map((r) => r.headers['x-periscope-event-id'])).size).toBe(1)
+    const [alert] = (await api<AlertsResponse>('GET', `/alerts?ruleId=${ordersRule.id}`)).alerts
+    expect(alert!.notifications.map((n) => [n.attempt, n.status, n.httpStatus])).toEqual([
+      [1, 'retrying', 503],
+      [2, 'sent', 200],
+    ])
+  })
+
+  it('resolves the alerts of a rule that is disabled, notifying the resolve once', async () => {
+    const current = await app.inject({ method: 'GET', url: `/api/v1/alert-rules/${billingRule.id}`, headers: editor })
+    const rule = current.json<AlertRule>()
+    const put = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/alert-rules/${billingRule.id}`,
+      headers: { ...editor, 'if-match': current.headers.etag as string },
+      payload: { name: rule.name, severity: rule.severity, condition: rule.condition, channelIds: rule.channelIds, forSeconds: rule.forSeconds, labels: rule.labels, enabled: false },
+    })
+    expect(put.statusCode).toBe(200)
+    const last = evaluator('last')
+    nowMs = T1_MS + 270_000
+    expect((await last.tick()).transitions.resolved).toBe(1)
+    await last.idle()
+    nowMs = T1_MS + 300_000
+    expect((await last.tick()).transitions.resolved).toBe(0)
+    await last.stop()
+    const actions = pd.requests.map((r) => JSON.parse(r.body) as { event_action: string; dedup_key: string })
+    expect(actions.map((a) => a.event_action)).toEqual(['trigger', 'resolve'])
+    expect(actions[1]!.dedup_key).toBe(actions[0]!.dedup_key)
+    const [alert] = (await api<AlertsResponse>('GET', `/alerts?ruleId=${billingRule.id}`)).alerts
+    expect(alert).toMatchObject({ state: 'resolved', endsAt: new Date(T1_MS + 270_000).toISOString() })
   })
 })

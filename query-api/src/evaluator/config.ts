@@ -44,7 +44,7 @@ export const DeliverySchema = Type.Object(
 
 export const SsrfSchema = Type.Object(
   {
-    allow: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+    allow: Type.Array(Type.String({ minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9.:/-]+$', description: 'a host name, an IP address or a CIDR range' }), {
       default: [],
       maxItems: 100,
       description: 'host names, IP addresses or CIDR ranges notifications may reach although they are internal (loopback, private, link-local)',
