@@ -38,7 +38,7 @@ export function spansInsertSql(options: { tenantId: string; first: number; count
   const startNs = options.endNs - windowNs
   return `INSERT INTO otel_traces (TenantId, Timestamp, TraceId, SpanId, ParentSpanId, TraceFlags, SpanName, SpanKind, ServiceName,
   ResourceAttributes, ScopeName, ScopeVersion, SpanAttributes, Duration, StatusCode, StatusMessage)
-SETTINGS async_insert = 0, insert_deduplicate = 0
+SETTINGS async_insert = 0, insert_deduplicate = 0, max_insert_threads = 2
 SELECT
   '${options.tenantId}' AS TenantId,
   fromUnixTimestamp64Nano(toInt64(${startNs} + intDiv(toInt128(t) * ${windowNs}, ${options.traces}) + i * 1000000 + (sipHash64(t, 9) % 1000000)), 'UTC') AS Timestamp,
@@ -72,7 +72,7 @@ export function logsInsertSql(options: { tenantId: string; first: number; count:
   const startNs = options.endNs - windowNs
   return `INSERT INTO otel_logs (TenantId, Timestamp, ObservedTimestamp, TraceId, SpanId, TraceFlags, SeverityText, SeverityNumber, ServiceName, Body,
   ResourceAttributes, ScopeName, LogAttributes)
-SETTINGS async_insert = 0, insert_deduplicate = 0
+SETTINGS async_insert = 0, insert_deduplicate = 0, max_insert_threads = 2
 SELECT
   '${options.tenantId}' AS TenantId,
   fromUnixTimestamp64Nano(toInt64(${startNs} + intDiv(toInt128(t) * ${windowNs}, ${options.traces}) + i * 1000000 + (sipHash64(t, 9) % 1000000) + 500000), 'UTC') AS Timestamp,

@@ -167,7 +167,8 @@ describe('query guards', () => {
     const slow = await guarded.inject({ url: '/api/v1/probe/slow', headers: auth.viewer })
     expect(slow.statusCode).toBe(504)
     expect(slow.json()).toMatchObject({ status: 504, code: 'PERISCOPE_ERR_QUERY_TIMEOUT' })
-    expect(Date.now() - started).toBeLessThan(5000)
+    // unguarded, the statement would run for hours; the bound is loose for loaded CI machines
+    expect(Date.now() - started).toBeLessThan(30_000)
     const many = await guarded.inject({ url: '/api/v1/probe/many', headers: auth.viewer })
     expect(many.statusCode).toBe(422)
     expect(many.json().code).toBe('PERISCOPE_ERR_QUERY_RESULT_TOO_LARGE')
