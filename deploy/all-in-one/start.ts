@@ -36,6 +36,7 @@ import { uiBuildNeeded } from './ui-build.ts'
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..')
 const UI_DIR = join(REPO_ROOT, 'ui')
 const NODE = process.execPath
+const DUPLICATE_SIGNAL_MS = 1000
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`)
@@ -231,7 +232,7 @@ async function main(): Promise<void> {
       process.exit(final)
     }
     const shutdown = onShutdown(
-      { logger: log, timeoutMs: settings.shutdownTimeoutMs, signals: ['SIGINT', 'SIGTERM', 'SIGHUP'], exit },
+      { logger: log, timeoutMs: settings.shutdownTimeoutMs, signals: [], exit },
       {
         name: 'begin',
         run: () => {
@@ -244,6 +245,22 @@ async function main(): Promise<void> {
       { name: 'close the store', run: () => openedStore.close() },
       ...(kafka ? [{ name: 'stop the Kafka broker this start started', run: () => kafka!.release() }] : []),
     )
+    // Ctrl-C under `npm start` arrives twice at once: from the terminal (to the whole foreground
+    // group) and forwarded by npm. A repeat within DUPLICATE_SIGNAL_MS is that echo; a later one
+    // is the operator pressing again, which forces the exit.
+    let firstSignalMs = 0
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.on(signal, () => {
+        if (firstSignalMs === 0) {
+          firstSignalMs = Date.now()
+          void shutdown(signal)
+        } else if (Date.now() - firstSignalMs > DUPLICATE_SIGNAL_MS) {
+          log.warn({ signal }, 'second signal during shutdown; forcing exit')
+          logs.flush()
+          process.exit(1)
+        }
+      })
+    }
     for (const child of children) {
       void child.exited.then((result) => {
         if (stopping) return
