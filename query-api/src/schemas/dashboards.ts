@@ -7,6 +7,10 @@
  * If-Match refuse (412) to overwrite a version the client has not seen.
  */
 import { Type, type Static } from 'typebox'
+import { AGGREGATIONS } from './metrics.ts'
+
+export const PANEL_SIGNALS = ['rps', 'errorRate', 'p50Ms', 'p90Ms', 'p95Ms', 'p99Ms', 'maxMs', 'saturation', 'utilization'] as const
+export const PANEL_TYPES = ['timeseries', 'stat', 'table', 'bar', 'logs', 'traces', 'text'] as const
 
 const Name = Type.String({ minLength: 1, maxLength: 256 })
 const Label = Type.String({ minLength: 1, maxLength: 256 })
@@ -18,7 +22,7 @@ export const PanelQuery = Type.Union([
       source: Type.Literal('signals'),
       service: Name,
       operation: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-      signals: Type.Array(Type.Union(['rps', 'errorRate', 'p50Ms', 'p90Ms', 'p95Ms', 'p99Ms', 'maxMs', 'saturation', 'utilization'].map((s) => Type.Literal(s))), { minItems: 1, maxItems: 9 }),
+      signals: Type.Array(Type.Union(PANEL_SIGNALS.map((s) => Type.Literal(s))), { minItems: 1, maxItems: 9 }),
     },
     { additionalProperties: false },
   ),
@@ -27,7 +31,7 @@ export const PanelQuery = Type.Union([
     {
       source: Type.Literal('metrics'),
       name: Type.String({ minLength: 1, maxLength: 512 }),
-      aggregation: Type.Optional(Type.Union(['sum', 'avg', 'min', 'max', 'rate', 'p50', 'p90', 'p95', 'p99'].map((a) => Type.Literal(a)))),
+      aggregation: Type.Optional(Type.Union(AGGREGATIONS.map((a) => Type.Literal(a)))),
       groupBy: Type.Optional(Type.Array(Label, { maxItems: 5 })),
       labels: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 256 }), Type.String({ maxLength: 4096 }), { maxProperties: 8 })),
     },
@@ -60,7 +64,7 @@ export const Panel = Type.Object(
   {
     id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
     title: Type.String({ maxLength: 256 }),
-    type: Type.Union(['timeseries', 'stat', 'table', 'bar', 'logs', 'traces', 'text'].map((t) => Type.Literal(t))),
+    type: Type.Union(PANEL_TYPES.map((t) => Type.Literal(t))),
     query: PanelQuery,
     layout: Type.Object(
       {
