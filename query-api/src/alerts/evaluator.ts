@@ -36,6 +36,9 @@ import { createQueryRunner, type QueryRunner } from '../sql/query-runner.ts'
 import { createTenantLimiter } from '../sql/tenant-limiter.ts'
 import type { Sender } from '../notify/sender.ts'
 import { allSlosQuery, recordOf as sloRecordOf, type SloRecord } from '../slo/slo-store.ts'
+import { conditionWindows } from '../slo/burn-conditions.ts'
+import type { WindowCounts } from '../slo/sli-query.ts'
+import { windowCounts } from '../slo/slo-status.ts'
 import { createDispatcher, type Dispatcher } from './dispatcher.ts'
 import {
   allStatesQuery,
@@ -213,6 +216,7 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     const states = groupBy(rawStates.map(stateOf), (s) => `${s.tenantId}\u0000${s.ruleId}`)
     const missing = becameLeader ? await missingEvents(rules, states, nowMs) : new Set<string>()
     result.rules = rules.length
+    const sloCounts = sharedSloCounts(rules, evalNs)
 
     for (const rule of rules) {
       const ruleStates = new Map((states.get(`${rule.tenantId}\u0000${rule.id}`) ?? []).map((s) => [s.alertKey, s]))
@@ -220,7 +224,7 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
       if (rule.enabled) {
         const slo = rule.condition.type === 'slo_burn' ? slos.get(`${rule.tenantId}\u0000${rule.condition.sloId}`) : undefined
         try {
-          series = await evaluateRule({ runner, evalNs, maxSeries: maxSeriesPerRule, exampleTraces: links.exampleTraces }, rule, slo)
+          series = await evaluateRule({ runner, evalNs, maxSeries: maxSeriesPerRule, exampleTraces: links.exampleTraces, sloCounts }, rule, slo)
         } catch (error) {
           result.ruleErrors++
           ruleErrorsTotal.inc()
@@ -272,6 +276,31 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     ticks.inc({ role: 'leader' })
     tickSeconds.observe((performance.now() - startedMs) / 1000)
     return result
+  }
+
+  /**
+   * One statement per SLO and tick: the windows of every enabled burn rule over an SLO are read
+   * together the first time one of them asks.
+   */
+  function sharedSloCounts(rules: readonly RuleRecord[], evalNs: bigint) {
+    const windows = new Map<string, Set<string>>()
+    for (const rule of rules) {
+      if (!rule.enabled || rule.condition.type !== 'slo_burn') continue
+      const key = `${rule.tenantId}\u0000${rule.condition.sloId}`
+      const set = windows.get(key) ?? new Set<string>()
+      for (const w of conditionWindows(rule.condition.conditions ?? [])) set.add(w)
+      windows.set(key, set)
+    }
+    const cache = new Map<string, Promise<ReadonlyMap<string, WindowCounts>>>()
+    return (slo: SloRecord, wanted: readonly string[]): Promise<ReadonlyMap<string, WindowCounts>> => {
+      const key = `${slo.tenantId}\u0000${slo.id}`
+      let counts = cache.get(key)
+      if (!counts) {
+        counts = windowCounts(runner, { tenantId: slo.tenantId }, slo, evalNs, [...new Set([...(windows.get(key) ?? []), ...wanted])])
+        cache.set(key, counts)
+      }
+      return counts
+    }
   }
 
   /**

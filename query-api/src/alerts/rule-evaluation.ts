@@ -23,6 +23,7 @@ import { conditionWindows, evaluateBurnConditions, type BurnCondition } from '..
 import { burnRate, errorBudget } from '../slo/slo-math.ts'
 import { sloWindowMs, windowCounts } from '../slo/slo-status.ts'
 import type { SloRecord } from '../slo/slo-store.ts'
+import type { WindowCounts } from '../slo/sli-query.ts'
 import { formatWindow, windowMsOrThrow } from '../slo/windows.ts'
 import { errorLogCountsQuery, exampleTracesQuery, type ExampleTracesOptions } from './rule-queries.ts'
 import type { RuleRecord } from './rule-store.ts'
@@ -45,6 +46,11 @@ export interface EvaluationContext {
   readonly evalNs: bigint
   readonly maxSeries: number
   readonly exampleTraces: number
+  /**
+   * counts of an SLO over windows ending at evalNs; the evaluator memoizes it per tick so the
+   * rules over one SLO (a page and a ticket rule, typically) share one statement
+   */
+  readonly sloCounts?: (slo: SloRecord, windows: readonly string[]) => Promise<ReadonlyMap<string, WindowCounts>>
 }
 
 const NS_PER_MS = 1_000_000n
@@ -70,7 +76,7 @@ export async function evaluateRule(ctx: EvaluationContext, rule: RuleRecord, slo
 async function evaluateBurn(ctx: EvaluationContext, slo: SloRecord, conditions: readonly BurnCondition[]): Promise<SeriesResult> {
   const context: QueryContext = { tenantId: slo.tenantId }
   const windows = conditionWindows(conditions)
-  const counts = await windowCounts(ctx.runner, context, slo, ctx.evalNs, windows)
+  const counts = ctx.sloCounts ? await ctx.sloCounts(slo, windows) : await windowCounts(ctx.runner, context, slo, ctx.evalNs, windows)
   const rates = Object.fromEntries(windows.map((w) => [w, burnRate(counts.get(w)!, slo.objective)]))
   const verdict = evaluateBurnConditions(conditions, rates)
   const shown = verdict.matched ?? conditions[0]!
