@@ -56,6 +56,7 @@ import { ITEM_NAMES, validateRequest } from './validate/validate-request.ts'
 // What a process that wires the collector needs besides build() (main.ts, the all-in-one
 // launcher, the benchmark): the package exports only this module.
 export type { AppConfig, CollectorConfig } from './config.ts'
+export { CollectorConfigSchema, loadCollectorConfig } from './config.ts'
 export { generateApiKey, parseApiKey } from './tenants/api-key.ts'
 export { createTenantResolver, createMemoryApiKeySource, type TenantResolver, type ApiKeySource } from './tenants/tenant-resolver.ts'
 export { createStoreApiKeySource, createApiKey, revokeApiKey, ensureTenant } from './tenants/store-api-keys.ts'

@@ -34,3 +34,5 @@ export type {
   NotificationRow,
   DashboardRow,
 } from './tables.ts'
+export { MigrateConfigSchema, loadMigrateConfig } from './config.ts'
+export type { MigrateConfig } from './config.ts'
