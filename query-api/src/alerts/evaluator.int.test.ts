@@ -73,7 +73,8 @@ const api = async <T>(method: 'GET' | 'POST', url: string, payload?: object): Pr
 beforeAll(async () => {
   harness = await openHarness('evaluator')
   await harness.store.insert('otel_traces', checkout)
-  pagerduty = await startReceiver(() => ({ status: 202, body: '{"status":"success"}' }))
+  // PagerDuty fails the first trigger once: the retry carries the same dedup_key
+  pagerduty = await startReceiver((n) => (n === 1 ? { status: 500 } : { status: 202, body: '{"status":"success"}' }))
   slack = await startReceiver(() => ({ status: 200, body: 'ok' }))
   webhook = await startReceiver((n) => ({ status: n <= 2 ? 500 : 200 }))
   app = await harness.app({ clock, config: { alerting: { ssrf: { allow: ['127.0.0.1'] } } } })
@@ -155,7 +156,7 @@ describe('a rising error rate pages once and resolves once', () => {
     expect(leaders.every((l) => l === 'a' || l === 'b')).toBe(true)
   })
 
-  it('sends PagerDuty one trigger and one resolve, at the ticks the burn arithmetic says, with one dedup_key', () => {
+  it('gets PagerDuty exactly one trigger and one resolve, at the ticks the burn arithmetic says, one dedup_key across retries', async () => {
     const expected = expectedSteps(pageActiveAt)
     // the scenario is the intended one: the fast pair (1h/5m) pages, minutes into the incident
     const fireNs = BigInt(T0_MS + expected.fire * STEP_MS) * NS
@@ -163,11 +164,20 @@ describe('a rising error rate pages once and resolves once', () => {
     expect(hour.bad / hour.total / 0.001).toBeGreaterThan(14.4)
     expect(expected.fire).toBeGreaterThan(4)
 
+    // the first trigger attempt got a 500 and was retried: one trigger accepted, then one resolve
     const events = pagerduty.requests.map((r) => JSON.parse(r.body) as Record<string, unknown>)
-    expect(events.map((e) => e.event_action)).toEqual(['trigger', 'resolve'])
-    expect(arrivals.pagerduty).toEqual([expected.fire, expected.resolve])
+    expect(events.map((e) => e.event_action)).toEqual(['trigger', 'trigger', 'resolve'])
+    expect(arrivals.pagerduty).toEqual([expected.fire, expected.fire, expected.resolve])
     const dedupKey = createHash('sha256').update(`acme\u0000${pageRule.id}\u0000\u0000`).digest('hex')
-    expect(events.map((e) => e.dedup_key)).toEqual([dedupKey, dedupKey])
+    expect(events.map((e) => e.dedup_key)).toEqual([dedupKey, dedupKey, dedupKey])
+    expect(events[1]).toEqual(events[0])
+    const [alert] = (await api<AlertsResponse>('GET', `/alerts?ruleId=${pageRule.id}&from=${T0_MS}&to=${T0_MS + STEPS * STEP_MS}`)).alerts
+    const toPager = alert!.notifications.filter((n) => n.channelName === 'pager').map((n) => [n.event, n.attempt, n.status, n.httpStatus])
+    expect(toPager).toEqual([
+      ['firing', 1, 'retrying', 500],
+      ['firing', 2, 'sent', 202],
+      ['resolved', 1, 'sent', 202],
+    ])
     expect(events[0]).toMatchObject({ routing_key: 'R0UTINGKEY0000000000000000000000', payload: { severity: 'critical', source: 'checkout', component: 'checkout' } })
     expect(pagerduty.requests[0]!.path).toBe('/v2/enqueue')
   })
