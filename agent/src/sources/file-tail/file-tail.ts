@@ -42,7 +42,7 @@ import { encodeEntry, type FilePosition } from '../../buffer-entry.ts'
 import { stringAttribute } from '../../transforms/any-value.ts'
 import type { CheckpointStore } from './checkpoints.ts'
 import { FINGERPRINT_BYTES, findByInode, fingerprintMatches, readFingerprint, type Fingerprint } from './file-identity.ts'
-import { fileResource, reportTruncation, toLogRecord } from './file-records.ts'
+import { fileResource, reportTruncation, toLogRecord, withServiceName } from './file-records.ts'
 import type { MultilineOptions } from './multiline.ts'
 import type { LineFormat } from './parse-line.ts'
 import { createRecordAssembler, type AssembledRecord, type RecordAssembler } from './record-assembler.ts'
@@ -99,6 +99,8 @@ interface TailedFile {
   fingerprint: Fingerprint
   assembler: RecordAssembler
   resource: Resource
+  /** the file's resource per service named by its records: one object per name, so a batch groups by identity */
+  serviceResources: Map<string, Resource>
   fileAttribute: KeyValue
   lineFormat: LineFormat
   /** set once the path no longer leads to this inode (renamed or deleted) */
@@ -110,6 +112,7 @@ interface TailedFile {
   backlog: AssembledRecord[]
 }
 
+const MAX_SERVICES_PER_FILE = 64
 const SCOPE = { name: 'periscope-agent/file_tail', version: '', attributes: [], droppedAttributesCount: 0 }
 
 export function createFileTail(options: FileTailOptions, deps: FileTailDeps): FileTail {
@@ -186,6 +189,7 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
       fingerprint,
       assembler: createRecordAssembler({ cri, maxLineBytes: options.maxLineBytes, multiline: options.multiline }),
       resource,
+      serviceResources: new Map(),
       fileAttribute: stringAttribute('log.file.path', path),
       lineFormat: options.format === 'cri' ? 'auto' : options.format,
       lastGrowthMs: now(),
@@ -269,16 +273,18 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
   async function drainBacklog(file: TailedFile, observedNs: bigint): Promise<boolean> {
     while (file.backlog.length > 0) {
       if (batchRecords === 0) batchStartedMs = now()
-      let records = batch.get(file.resource)
-      if (!records) {
-        records = []
-        batch.set(file.resource, records)
-      }
       let taken = 0
       while (taken < file.backlog.length && batchRecords < options.batch.maxRecords && batchBytes < options.batch.maxBytes) {
         const item = file.backlog[taken++]!
         if (item.truncated) deps.metrics.truncatedRecords.inc()
-        records.push(toLogRecord(item, file.lineFormat, file.fileAttribute, observedNs))
+        const { record, serviceName } = toLogRecord(item, file.lineFormat, file.fileAttribute, observedNs)
+        const resource = serviceName === undefined ? file.resource : serviceResource(file, serviceName)
+        let records = batch.get(resource)
+        if (!records) {
+          records = []
+          batch.set(resource, records)
+        }
+        records.push(record)
         batchRecords++
         batchBytes += item.text.length + 64
       }
@@ -289,6 +295,17 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
       }
     }
     return true
+  }
+
+  function serviceResource(file: TailedFile, serviceName: string): Resource {
+    let resource = file.serviceResources.get(serviceName)
+    if (!resource) {
+      // bounded: a file naming very many services only costs duplicate (equal) resources in a batch
+      if (file.serviceResources.size >= MAX_SERVICES_PER_FILE) file.serviceResources.clear()
+      resource = withServiceName(file.resource, serviceName)
+      file.serviceResources.set(serviceName, resource)
+    }
+    return resource
   }
 
   /** Appends the current batch; false when the buffer is full (the batch is then kept). */
