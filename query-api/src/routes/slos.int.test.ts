@@ -20,14 +20,14 @@ const NOW_MS = Math.floor((Date.now() + DAY_MS) / MINUTE_MS) * MINUTE_MS + 20_50
 const nowNs = BigInt(NOW_MS) * NS
 const INCIDENT_FROM_NS = nowNs - 40n * 60_000n * NS
 
-// 8 days of checkout traffic, 6 requests a minute: 0.05 % errors, 25 % in the last 40 minutes;
+// 8 days of checkout traffic, 3 requests a minute: 0.05 % errors, 25 % in the last 40 minutes;
 // durations 5..54 ms
 const checkout = traffic({
   tenantId: 'acme',
   service: 'checkout',
   fromNs: nowNs - 8n * BigInt(DAY_MS) * NS,
   toNs: nowNs + 10n * 60_000n * NS,
-  perMinute: 6,
+  perMinute: 3,
   fails: (t, i) => (t >= INCIDENT_FROM_NS ? i % 4 === 0 : i % 2000 === 0),
   durationNs: (_t, i) => BigInt(5 + (i % 50)) * NS,
 })
