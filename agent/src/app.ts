@@ -20,8 +20,8 @@ import { createFileTail, type FileTail } from './sources/file-tail/file-tail.ts'
 import { createHostMetrics, type HostMetrics } from './sources/host-metrics/host-metrics.ts'
 import { registerOtlpReceiver } from './sources/otlp-http/receiver.ts'
 import { createKubernetesDiscovery, type KubernetesDiscovery } from './sources/prometheus-scrape/kubernetes-discovery.ts'
+import { staticScrapeTargets } from './sources/prometheus-scrape/static-targets.ts'
 import { createScraper, type ScrapeTarget, type Scraper } from './sources/prometheus-scrape/scraper.ts'
-import { stringAttribute } from './transforms/any-value.ts'
 import { hostResourceAttributes } from './transforms/enrich.ts'
 
 // for embedders (the all-in-one launcher): the config loader and schema travel with the app
@@ -126,7 +126,7 @@ export async function build(deps: AgentDeps): Promise<Agent> {
   let discoveryTimer: NodeJS.Timeout | undefined
   const scrapeConfig = config.sources.prometheusScrape
   if (scrapeConfig.enabled) {
-    const staticTargets: ScrapeTarget[] = scrapeConfig.targets.map((t) => ({ url: t.url, job: t.job, resourceAttributes: [stringAttribute('service.name', t.job)] }))
+    const staticTargets: ScrapeTarget[] = staticScrapeTargets(scrapeConfig.targets)
     if (scrapeConfig.kubernetes.enabled) {
       if (!deps.kubernetesApiUrl) throw new Error('sources.prometheusScrape.kubernetes is enabled but no API server is known: set its apiUrl or run in a cluster (KUBERNETES_SERVICE_HOST)')
       const ca = await readOptional(scrapeConfig.kubernetes.caPath)

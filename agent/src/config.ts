@@ -99,7 +99,17 @@ export const PrometheusScrapeSchema = Type.Object(
     maxBodyBytes: Type.Integer({ minimum: 1 * KiB, default: 16 * MiB }),
     concurrency: Type.Integer({ minimum: 1, default: 8 }),
     targets: Type.Array(
-      Type.Object({ url: Type.String({ pattern: '^https?://' }), job: Type.String({ default: 'static' }) }, { additionalProperties: false }),
+      Type.Object(
+        {
+          url: Type.String({ pattern: '^https?://' }),
+          job: Type.String({ default: 'static' }),
+          resourceAttributes: Type.Record(Type.String({ minLength: 1, maxLength: 256 }), Type.String({ maxLength: 4096 }), {
+            default: {},
+            description: 'resource attributes of the scraped metrics (e.g. service.namespace); service.name defaults to the job',
+          }),
+        },
+        { additionalProperties: false },
+      ),
       { default: [] },
     ),
     kubernetes: Type.Object(

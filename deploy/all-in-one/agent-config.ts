@@ -7,8 +7,9 @@
  * - file_tail of <data>/shop-logs/*.log: the demo services' JSON logs (trace ids lifted);
  * - prometheus_scrape of the demo services' /metrics (job = their service name) and of the
  *   platform itself: the collector, ingest and query API in the launcher process and the agent's
- *   own /metrics, each under job `periscope-<component>`, which becomes its service.name. That
- *   `periscope-` prefix is the tag of Periscope's own telemetry;
+ *   own /metrics, each under job `periscope-<component>`, which becomes its service.name, with
+ *   `service.namespace: periscope` on their resource. That prefix and namespace are the tags of
+ *   Periscope's own telemetry;
  * - host_metrics of this machine.
  *
  * Why self-monitoring cannot amplify itself: only metrics of the platform are collected, never
@@ -32,15 +33,18 @@ export interface AgentFileOptions {
 }
 
 export const SELF_JOB_PREFIX = 'periscope-'
+/** resource attributes of the platform's own metrics besides their service.name (the job) */
+export const SELF_RESOURCE_ATTRIBUTES = { 'service.namespace': 'periscope' } as const
 
 export function agentConfig(options: AgentFileOptions): Record<string, unknown> {
   const { host, ports } = options
   const url = (port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`
+  const self = (port: number, component: string) => ({ url: url(port), job: `${SELF_JOB_PREFIX}${component}`, resourceAttributes: SELF_RESOURCE_ATTRIBUTES })
   const targets = [
-    { url: url(ports.collector), job: `${SELF_JOB_PREFIX}collector` },
-    { url: url(ports.ingest), job: `${SELF_JOB_PREFIX}ingest` },
-    { url: url(ports.api), job: `${SELF_JOB_PREFIX}query-api` },
-    { url: url(ports.agent), job: `${SELF_JOB_PREFIX}agent` },
+    self(ports.collector, 'collector'),
+    self(ports.ingest, 'ingest'),
+    self(ports.api, 'query-api'),
+    self(ports.agent, 'agent'),
     ...(options.demo ? SHOP_SERVICES.map((service, i) => ({ url: url(ports.shopMetricsBase + i + 1), job: service })) : []),
   ]
   return {

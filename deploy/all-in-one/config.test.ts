@@ -73,11 +73,12 @@ describe("the agent's config in the all-in-one", () => {
       'http://127.0.0.1:8080/metrics',
       'http://127.0.0.1:4319/metrics',
     ])
+    for (const target of targets.filter((t) => t.job.startsWith(SELF_JOB_PREFIX))) expect(target.resourceAttributes).toEqual({ 'service.namespace': 'periscope' })
     expect(targets.filter((t) => !t.job.startsWith(SELF_JOB_PREFIX))).toEqual([
-      { url: 'http://127.0.0.1:7101/metrics', job: 'frontend' },
-      { url: 'http://127.0.0.1:7102/metrics', job: 'checkout' },
-      { url: 'http://127.0.0.1:7103/metrics', job: 'payment' },
-      { url: 'http://127.0.0.1:7104/metrics', job: 'inventory' },
+      { url: 'http://127.0.0.1:7101/metrics', job: 'frontend', resourceAttributes: {} },
+      { url: 'http://127.0.0.1:7102/metrics', job: 'checkout', resourceAttributes: {} },
+      { url: 'http://127.0.0.1:7103/metrics', job: 'payment', resourceAttributes: {} },
+      { url: 'http://127.0.0.1:7104/metrics', job: 'inventory', resourceAttributes: {} },
     ])
   })
 

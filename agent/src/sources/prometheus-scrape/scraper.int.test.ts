@@ -12,6 +12,7 @@ import { createLogger, createSelfMetrics } from '@periscope/runtime'
 import { createAgentMetrics } from '../../agent-metrics.ts'
 import { stringAttribute } from '../../transforms/any-value.ts'
 import { createKubernetesDiscovery } from './kubernetes-discovery.ts'
+import { staticScrapeTargets } from './static-targets.ts'
 import { createScraper, type ScrapeTarget } from './scraper.ts'
 
 const servers: Server[] = []
@@ -139,6 +140,15 @@ describe('prometheus_scrape', () => {
     const resource = result.request.resourceMetrics[0]!.resource!.attributes
     expect(resource.find((a) => a.key === 'service.name')!.value).toEqual({ type: 'string', value: 'job-metrics' })
     expect(resource.find((a) => a.key === 'host.name')!.value).toEqual({ type: 'string', value: 'test-host' })
+  })
+
+  it('applies the configured resource attributes of a static target to the scraped metrics', async () => {
+    const { scraper } = setup([])
+    const [configured] = staticScrapeTargets([{ url: `${base}/metrics`, job: 'periscope-ingest', resourceAttributes: { 'service.namespace': 'periscope', 'host.name': 'override' } }])
+    const result = await scraper.scrape(configured!)
+    expect(result.up).toBe(true)
+    const resource = Object.fromEntries(result.request.resourceMetrics[0]!.resource!.attributes.map((a) => [a.key, (a.value as { value: unknown }).value]))
+    expect(resource).toMatchObject({ 'service.name': 'periscope-ingest', 'service.namespace': 'periscope', 'host.name': 'override' })
   })
 
   it('reports slow, failing, garbage, oversized and unreachable targets as up = 0, counted by reason', async () => {

@@ -152,7 +152,8 @@ export function createScraper(options: ScraperOptions, deps: ScraperDeps): Scrap
       ...target.resourceAttributes,
     ]
     if (!resourceAttributes.some((a) => a.key === 'service.name')) resourceAttributes.push(stringAttribute('service.name', target.job))
-    resourceAttributes.push(stringAttribute('service.instance.id', new URL(target.url).host), stringAttribute('url.full', target.url))
+    if (!resourceAttributes.some((a) => a.key === 'service.instance.id')) resourceAttributes.push(stringAttribute('service.instance.id', new URL(target.url).host))
+    resourceAttributes.push(stringAttribute('url.full', target.url))
     const request: MetricsRequest = {
       resourceMetrics: [{ resource: { attributes: resourceAttributes, droppedAttributesCount: 0, entityRefs: [] }, scopeMetrics: [{ scope: SCOPE, metrics, schemaUrl: '' }], schemaUrl: '' }],
     }
