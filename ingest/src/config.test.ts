@@ -50,6 +50,20 @@ describe('loadIngestConfig', () => {
     expect(issues.some((i) => `${i.source} ${i.problem}`.includes('PERISCOPE_INGEST_BATCH_MAX_ROWZ'))).toBe(true)
   })
 
+  it('ignores PERISCOPE_INGEST_KEY (the agent/launcher ingest key, not an ingest setting)', () => {
+    const config = loadIngestConfig({ ...minimal, PERISCOPE_INGEST_KEY: 'secret-key' })
+    expect(config.bus).toMatchObject({ kind: 'local' })
+    expect(JSON.stringify(config)).not.toContain('secret-key')
+  })
+
+  it('defaults the bus batch to 1000 records (10k rows at 10 spans per record) for both bus kinds; an explicit value wins', () => {
+    expect(loadIngestConfig(minimal).bus.maxBatchRecords).toBe(1000)
+    const kafka = { ...minimal, PERISCOPE_INGEST_BUS_KIND: 'kafka', PERISCOPE_INGEST_BUS_BROKERS: 'k1:9092' }
+    delete (kafka as Record<string, string | undefined>).PERISCOPE_INGEST_BUS_DIR
+    expect(loadIngestConfig(kafka).bus).toMatchObject({ kind: 'kafka', brokers: ['k1:9092'], maxBatchRecords: 1000 })
+    expect(loadIngestConfig({ ...minimal, PERISCOPE_INGEST_BUS_MAX_BATCH_RECORDS: '200' }).bus.maxBatchRecords).toBe(200)
+  })
+
   it('warns when the memory budget holds fewer than two full batches', () => {
     const config = loadIngestConfig({ ...minimal, PERISCOPE_INGEST_MAX_PENDING_BYTES: String(16 << 20) })
     expect(warnings(config).join('\n')).toMatch(/maxPendingBytes .* consider raising maxPendingBytes/)

@@ -12,10 +12,28 @@
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { loadConfig, type DeepPartial } from '@periscope/runtime'
-import { BusConfigSchema } from '@periscope/pipeline'
+import { KafkaBusConfigSchema, LocalBusConfigSchema } from '@periscope/pipeline'
 import { StoreConfigSchema } from '@periscope/store'
 
 const MiB = 1 << 20
+
+/**
+ * Records per bus batch for ingest. The bus's own default (500) would cap an insert at 5k spans
+ * at ~10 spans per record, half of batch.maxRows (one insert never spans two bus batches), so
+ * ingest's bus schema defaults it to 1000 (≈10k rows); an explicit value still wins.
+ */
+export const INGEST_BUS_MAX_BATCH_RECORDS = 1000
+const busMaxBatchRecords = Type.Optional(
+  Type.Integer({ minimum: 1, default: INGEST_BUS_MAX_BATCH_RECORDS, description: 'records per consumed batch (ingest default: 1000)' }),
+)
+/** The bus union with ingest's maxBatchRecords default on both kinds. */
+export const IngestBusConfigSchema = Type.Union([
+  Type.Object({ ...LocalBusConfigSchema.properties, maxBatchRecords: busMaxBatchRecords }, { additionalProperties: false }),
+  Type.Object({ ...KafkaBusConfigSchema.properties, maxBatchRecords: busMaxBatchRecords }, { additionalProperties: false }),
+])
+
+/** Variables under PERISCOPE_INGEST_ that are not ingest settings (the file path; the agent's/launcher's ingest key). */
+const IGNORED_ENV = ['PERISCOPE_INGEST_CONFIG_FILE', 'PERISCOPE_INGEST_KEY'] as const // [0] is FILE_VARIABLE
 
 export const SignalSchema = Type.Union([Type.Literal('traces'), Type.Literal('logs'), Type.Literal('metrics')])
 
@@ -69,7 +87,7 @@ export const IngestSettingsSchema = Type.Object(settingsProperties, { additional
 export const IngestConfigSchema = Type.Object(
   {
     ...settingsProperties,
-    bus: BusConfigSchema,
+    bus: IngestBusConfigSchema,
     store: StoreConfigSchema,
     http: Type.Object(
       {
@@ -134,7 +152,7 @@ export function loadIngestConfig(env: Readonly<Record<string, string | undefined
     env,
     envPrefix: 'PERISCOPE_INGEST',
     file: env[FILE_VARIABLE],
-    ignoreEnv: [FILE_VARIABLE],
+    ignoreEnv: IGNORED_ENV,
     warnings,
   })
 }
