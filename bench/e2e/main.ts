@@ -23,8 +23,8 @@ import { postAll, startPipeline, type Pipeline } from './harness.ts'
 
 const quick = process.argv.includes('--quick')
 const localOnly = process.argv.includes('--local-only')
-const SPANS = quick ? 20_000 : 100_000
-const LINES = quick ? 20_000 : 200_000
+const SPANS = quick ? 20_000 : 50_000
+const LINES = quick ? 20_000 : 100_000
 const REPEATS = quick ? 1 : 3
 const CONCURRENCY = 8
 const SCENARIO_BUDGET_MS = 120_000
@@ -41,7 +41,7 @@ async function spansScenario(name: string, pipeline: Pipeline): Promise<BenchRow
   const samples: SpanSample[] = []
   const started = Date.now()
   let expected = 0
-  for (let r = 0; r < REPEATS && Date.now() - started < SCENARIO_BUDGET_MS / 2; r++) {
+  for (let r = 0; r < REPEATS && Date.now() - started < SCENARIO_BUDGET_MS / 3; r++) {
     const seed = 100 + r
     const startNs = (BigInt(Date.now()) - 3_600_000n) * 1_000_000n
     const raw = await pipeline.call<{ rows: number; wallMs: number }>('raw', { spans: SPANS, seed, startNs: String(startNs) })
@@ -140,8 +140,13 @@ if (!localOnly) {
   try {
     const kafka = await startPipeline({ kind: 'kafka', brokers: [`127.0.0.1:${KAFKA_PORT}`], clientId: 'bench-e2e', partitions: 4, maxBatchRecords: 1000, maxBytesPerPartition: 16 << 20 })
     try {
+      // the group starts at the topics' beginning: earlier runs' records are drained untimed first
       await kafka.call('drained', { timeoutMs: SCENARIO_BUDGET_MS })
       rows.push(...(await spansScenario('Kafka', kafka)))
+    } catch (error) {
+      // the local-log rows are still reported; the Kafka goal shows as missed with the reason
+      console.error(`Kafka scenario failed: ${error instanceof Error ? error.message : String(error)}`)
+      rows.push({ scenario: `spans e2e, Kafka: FAILED (${error instanceof Error ? error.message : String(error)})`, metric: 'ratio to B_CH', value: Number.NaN, unit: 'x', goal: '>= 0.3' })
     } finally {
       await kafka.stop()
     }
