@@ -8,7 +8,7 @@ import { agentRotationKills } from './scenarios/agent-rotation-kills.ts'
 
 describe('agent SIGKILLed during rename rotation of busy files (full)', () => {
   it('loses no line across 20 kills', async () => {
-    const r = await agentRotationKills({ kills: 20, files: 2, linesPerWrite: 10, writeEveryMs: 20, rotateEveryWrites: 100, batchMaxRecords: 200, minLifeMs: 500, maxLifeMs: 2000 })
+    const r = await agentRotationKills({ kills: 20, files: 2, linesPerWrite: 10, writeEveryMs: 20, rotateEveryWrites: 400, batchMaxRecords: 200, minLifeMs: 500, maxLifeMs: 2000 })
     recordFigures('agent-rotation-kills-20', r)
     expect(r.rotations).toBeGreaterThanOrEqual(10)
     for (const c of r.counts) {
