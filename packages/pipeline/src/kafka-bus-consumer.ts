@@ -10,10 +10,17 @@
  *   first offset (which, without auto-commit, only moves the fetch position), after a backoff that
  *   doubles per consecutive failure, with heartbeats during it.
  * - Heartbeats run every heartbeatIntervalMs while a handler works, so a long batch does not get the
- *   member evicted. A commit refused because the group rebalanced is rethrown to kafkajs, which
- *   rejoins; the chunk was not committed and its next owner gets it again (at-least-once).
+ *   member evicted. A chunk's offset is resolved only after its commit succeeded; a refused commit
+ *   (evicted: UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS) seeks the partition back
+ *   to the chunk's first offset and is rethrown to kafkajs, which rejoins; the chunk was not
+ *   committed, so whoever owns the partition next gets it again (at-least-once, never skipped).
+ * - The member survives crashes: kafkajs restarts itself only after retriable errors
+ *   (CRASH restart=true). On CRASH restart=false (outside stop()) this supervisor builds a fresh
+ *   kafkajs consumer with the same group, topics and handler, after a backoff doubling from
+ *   retryBackoffMs to maxRetryBackoffMs (reset by a committed chunk), warns and counts
+ *   `consumer_restarts`. Partitions paused through this Consumer stay paused across a restart.
  */
-import type { Admin, Consumer as KafkaConsumer, Kafka, KafkaMessage } from 'kafkajs'
+import type { Admin, EachBatchPayload, Consumer as KafkaConsumer, Kafka, KafkaMessage } from 'kafkajs'
 import type { Logger } from 'pino'
 import type { ConsumedRecord, Consumer, ConsumerRunOptions, PartitionLag } from './bus.ts'
 import type { ResolvedKafkaBusConfig } from './bus-config.ts'
@@ -31,78 +38,143 @@ export interface KafkaConsumerDeps {
 
 export async function startKafkaConsumer(deps: KafkaConsumerDeps): Promise<Consumer> {
   const { kafka, options, settings, logger, counters } = deps
-  const consumer: KafkaConsumer = kafka.consumer({
-    groupId: options.groupId,
-    sessionTimeout: settings.sessionTimeoutMs,
-    rebalanceTimeout: settings.rebalanceTimeoutMs,
-    heartbeatInterval: settings.heartbeatIntervalMs,
-    maxBytesPerPartition: settings.maxBytesPerPartition,
-    maxBytes: settings.maxBytesPerPartition * 4,
-    maxWaitTimeInMs: settings.maxWaitTimeMs,
-    allowAutoTopicCreation: false,
-    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 },
-  })
   let assigned: Array<{ topic: string; partition: number }> = []
-  consumer.on(consumer.events.GROUP_JOIN, (event) => {
-    assigned = Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) =>
-      partitions.map((partition) => ({ topic, partition })),
-    )
-  })
   const failures = new Map<string, number>()
+  /** partitions paused by the host: re-applied to a restarted member */
+  const paused = new Map<string, { topic: string; partition: number }>()
+  let current: KafkaConsumer
+  let stopping = false
+  let consecutiveRestarts = 0
+  let restartTimer: NodeJS.Timeout | undefined
+  /** the restart in progress, so stop() waits for it and then disconnects what it made */
+  let restarting: Promise<void> | null = null
 
-  try {
-    await consumer.connect()
-    await consumer.subscribe({ topics: options.topics, fromBeginning: true })
-  } catch (error) {
-    await consumer.disconnect().catch(() => undefined)
-    throw new Error(`cannot join consumer group ${options.groupId} on ${options.topics.join(', ')}`, { cause: error })
+  const createMember = async (): Promise<KafkaConsumer> => {
+    const consumer: KafkaConsumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: settings.sessionTimeoutMs,
+      rebalanceTimeout: settings.rebalanceTimeoutMs,
+      heartbeatInterval: settings.heartbeatIntervalMs,
+      maxBytesPerPartition: settings.maxBytesPerPartition,
+      maxBytes: settings.maxBytesPerPartition * 4,
+      maxWaitTimeInMs: settings.maxWaitTimeMs,
+      allowAutoTopicCreation: false,
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 },
+    })
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      assigned = Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) =>
+        partitions.map((partition) => ({ topic, partition })),
+      )
+    })
+    consumer.on(consumer.events.CRASH, (event) => {
+      // restart=true: kafkajs rejoins by itself; restart=false: it has disconnected for good
+      if (event.payload.restart || stopping || consumer !== current) return
+      assigned = []
+      scheduleRestart(event.payload.error)
+    })
+    try {
+      await consumer.connect()
+      await consumer.subscribe({ topics: options.topics, fromBeginning: true })
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => eachBatch(consumer, payload),
+      })
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined)
+      throw new Error(`cannot join consumer group ${options.groupId} on ${options.topics.join(', ')}`, { cause: error })
+    }
+    for (const { topic, partition } of paused.values()) consumer.pause([{ topic, partitions: [partition] }])
+    return consumer
   }
 
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 1,
-    async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }) {
-      const { topic, partition } = batch
-      const key = `${topic}/${partition}`
-      for (let start = 0; start < batch.messages.length; start += settings.maxBatchRecords) {
-        if (!isRunning() || isStale()) return
-        const chunk = batch.messages.slice(start, start + settings.maxBatchRecords)
-        const first = chunk[0]!.offset
-        const last = chunk[chunk.length - 1]!.offset
-        const beat = setInterval(() => void heartbeat().catch(() => undefined), settings.heartbeatIntervalMs)
+  function scheduleRestart(cause: unknown): void {
+    if (stopping || restartTimer) return
+    consecutiveRestarts++
+    const backoffMs = Math.min(settings.maxRetryBackoffMs, settings.retryBackoffMs * 2 ** Math.min(consecutiveRestarts - 1, 20))
+    counters.add('consumer_restarts')
+    logger.warn(
+      { groupId: options.groupId, topics: options.topics, err: cause, backoffMs, consecutiveRestarts },
+      'bus consumer: kafkajs consumer crashed without restarting; rejoining the group with a new member',
+    )
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined
+      restarting = (async () => {
+        const old = current
+        await old.disconnect().catch(() => undefined)
+        if (stopping) return
         try {
-          await options.eachBatch({ topic, partition, records: chunk.map(toRecord), highWatermark: batch.highWatermark })
+          const next = await createMember()
+          current = next
+          if (stopping) await next.disconnect().catch(() => undefined)
         } catch (error) {
-          const count = (failures.get(key) ?? 0) + 1
-          failures.set(key, count)
-          const backoffMs = Math.min(settings.maxRetryBackoffMs, settings.retryBackoffMs * 2 ** (count - 1))
-          counters.add('batches_failed')
-          logger.warn(
-            { topic, partition, groupId: options.groupId, err: error, failures: count, backoffMs },
-            'bus consumer: batch handler failed; the batch will be delivered again',
-          )
-          consumer.seek({ topic, partition, offset: first })
-          await sleepWithHeartbeats(backoffMs, heartbeat, settings.heartbeatIntervalMs, isRunning)
-          return
-        } finally {
-          clearInterval(beat)
+          scheduleRestart(error)
         }
-        failures.delete(key)
-        counters.add('records_consumed', chunk.length)
-        resolveOffset(last)
-        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }])
+      })().finally(() => {
+        restarting = null
+      })
+    }, backoffMs)
+  }
+
+  async function eachBatch(consumer: KafkaConsumer, { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch
+    const key = `${topic}/${partition}`
+    for (let start = 0; start < batch.messages.length; start += settings.maxBatchRecords) {
+      if (!isRunning() || isStale()) return
+      const chunk = batch.messages.slice(start, start + settings.maxBatchRecords)
+      const first = chunk[0]!.offset
+      const last = chunk[chunk.length - 1]!.offset
+      const beat = setInterval(() => void heartbeat().catch(() => undefined), settings.heartbeatIntervalMs)
+      try {
+        await options.eachBatch({ topic, partition, records: chunk.map(toRecord), highWatermark: batch.highWatermark })
+      } catch (error) {
+        const count = (failures.get(key) ?? 0) + 1
+        failures.set(key, count)
+        const backoffMs = Math.min(settings.maxRetryBackoffMs, settings.retryBackoffMs * 2 ** (count - 1))
+        counters.add('batches_failed')
+        logger.warn(
+          { topic, partition, groupId: options.groupId, err: error, failures: count, backoffMs },
+          'bus consumer: batch handler failed; the batch will be delivered again',
+        )
+        consumer.seek({ topic, partition, offset: first })
+        await sleepWithHeartbeats(backoffMs, heartbeat, settings.heartbeatIntervalMs, isRunning)
+        return
+      } finally {
+        clearInterval(beat)
       }
-    },
-  })
+      failures.delete(key)
+      counters.add('records_consumed', chunk.length)
+      try {
+        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }])
+      } catch (error) {
+        // not committed: fetch this chunk again (if the partition stays ours) and let kafkajs rejoin
+        // or crash; either way the chunk is delivered again, to us or to the partition's next owner
+        logger.warn({ topic, partition, groupId: options.groupId, err: error }, 'bus consumer: commit refused; the batch will be delivered again')
+        try {
+          consumer.seek({ topic, partition, offset: first })
+        } catch {
+          // the member is already stopping; its successor starts from the committed offset
+        }
+        throw error
+      }
+      // resolved only once committed, so the local fetch position never passes an uncommitted chunk
+      resolveOffset(last)
+      consecutiveRestarts = 0
+    }
+  }
+
+  current = await createMember()
 
   let stopped: Promise<void> | null = null
   return {
     pause(topic, partition) {
-      consumer.pause([{ topic, partitions: [partition] }])
+      paused.set(`${topic}/${partition}`, { topic, partition })
+      current.pause([{ topic, partitions: [partition] }])
     },
     resume(topic, partition) {
-      consumer.resume([{ topic, partitions: [partition] }])
+      paused.delete(`${topic}/${partition}`)
+      current.resume([{ topic, partitions: [partition] }])
     },
     async lag(): Promise<PartitionLag[]> {
       const mine = assigned
@@ -128,9 +200,14 @@ export async function startKafkaConsumer(deps: KafkaConsumerDeps): Promise<Consu
     },
     stop() {
       // disconnect stops fetching, waits for the batch in hand and leaves the group
-      stopped ??= consumer.disconnect().then(() => {
+      stopped ??= (async () => {
+        stopping = true
+        clearTimeout(restartTimer)
+        restartTimer = undefined
+        await restarting
+        await current.disconnect()
         assigned = []
-      })
+      })()
       return stopped
     },
   }
