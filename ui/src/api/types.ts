@@ -2,8 +2,7 @@
  * Client-side types of the query API's JSON answers (`/api/v1`). The routes that exist are
  * typed by the query API itself: its route schemas' static types, taken with `import type`
  * from '@periscope/query-api/api' (erased at build time; the UI talks to the API over HTTP).
- * The SLO and alert routes (issue #9) are not there yet: their types below are written from the
- * shapes in ARCHITECTURE.md and only the fields listed are read. Wire conventions: nanosecond
+ * Wire conventions: nanosecond
  * instants and durations are decimal strings (`…UnixNano`, `…Ns`), other numbers are JSON
  * numbers, rates are fractions (errorRate 0.05 = 5 %), SLO objectives are percentages (99.9).
  */
@@ -81,67 +80,15 @@ export interface Dashboard extends DashboardDefinition {
   updatedAt: string
 }
 
-/** GET /slos */
-export interface Slo {
-  id: string
-  name: string
-  service: string
-  /** availability or latency */
-  sli: 'availability' | 'latency' | string
-  /** percent, e.g. 99.9 */
-  objective: number
-  /** latency SLI threshold */
-  thresholdMs?: number
-  /** the SLO's rolling window, e.g. "30d" or ms */
-  window?: string | number
-}
 
-export interface SloStatus {
-  sli: number | null
-  objective: number
-  errorBudget: { total: number; consumed: number; remaining: number }
-  burnRates: Partial<Record<'5m' | '30m' | '1h' | '6h' | '1d' | '3d', number | null>>
-}
-
-export interface SloSuggestion {
-  service: string
-  sli: 'availability' | 'latency' | string
-  objective: number
-  thresholdMs?: number
-  name?: string
-  reason?: string
-}
-
-export interface AlertRule {
-  id: string
-  name: string
-  /** free-form: the query or SLO the rule watches */
-  expr?: string
-  sloId?: string
-  severity?: string
-  channels?: string[]
-  enabled?: boolean
-}
-
-export interface Channel {
-  id: string
-  name: string
-  /** slack, pagerduty, webhook */
-  type: string
-}
-
-export interface AlertEvent {
-  id: string
-  ruleId?: string
-  ruleName?: string
-  /** firing or resolved */
-  state: string
-  severity?: string
-  startsAt: string
-  endsAt?: string | null
-  summary?: string
-  notifications?: { channel: string; status: string; at?: string }[]
-}
+// SLOs and alerting (issue #9): the query API's own wire types
+export type { Slo, SloStatus, SloSuggestion, SloSuggestionsResponse, SlosResponse, AcceptBody } from '@periscope/query-api/api'
+export type { Alert, AlertRule, AlertsResponse, Channel, ChannelTestResult, RuleCondition, Silence } from '@periscope/query-api/api'
+import type { AlertRule, Channel, Silence } from '@periscope/query-api/api'
+/** GET /alert-rules, /channels, /silences (the query API exports their items' types only) */
+export type AlertRulesResponse = { rules: AlertRule[] }
+export type ChannelsResponse = { channels: Channel[] }
+export type SilencesResponse = { silences: Silence[] }
 
 /** application/problem+json */
 export interface Problem {

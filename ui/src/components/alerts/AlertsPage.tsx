@@ -1,27 +1,29 @@
 'use client'
 /**
- * Alerts: firing alerts, history, rules and notification channels (with a test send). Reads
- * /alerts, /alert-rules and /channels; POST /channels/:id/test sends a test notification.
+ * Alerts: firing alerts, history (resolved within the last 24 h), rules and notification
+ * channels (with a test send). Reads /alerts, /alert-rules, /channels and /slos (to name the
+ * SLOs of burn-rate rules); POST /channels/:id/test sends a test notification.
  */
 import { useState, type ReactNode } from 'react'
 import { apiFetch, apiPath } from '../../api/client.ts'
-import type { AlertEvent, AlertRule, Channel } from '../../api/types.ts'
+import type { Alert, AlertRule, AlertRulesResponse, AlertsResponse, Channel, ChannelTestResult, ChannelsResponse, SlosResponse } from '../../api/types.ts'
 import { useApi } from '../../api/use-api.ts'
 import { useTimeRange } from '../../lib/use-time-range.ts'
 import { Empty, ErrorState, Loading } from '../layout/StateViews.tsx'
 import { listOf } from '../slos/slo-list.ts'
+import { describeCondition } from './rule-condition.ts'
 
 function Section<T>({ title, state, keyName, what, children }: { title: string; state: { data: unknown; error?: { status: number; message: string } | undefined; loading: boolean }; keyName: string; what: string; children: (items: T[]) => ReactNode }) {
   const items = listOf<T>(state.data, keyName)
   return (
     <>
       <h2>{title}</h2>
-      {state.error ? <ErrorState pendingRoute error={state.error} what={what} /> : state.data === undefined ? <Loading what={what} /> : items.length === 0 ? <Empty>No {what}.</Empty> : children(items)}
+      {state.error ? <ErrorState error={state.error} what={what} /> : state.data === undefined ? <Loading what={what} /> : items.length === 0 ? <Empty>No {what}.</Empty> : children(items)}
     </>
   )
 }
 
-function AlertTable({ alerts, testid }: { alerts: AlertEvent[]; testid: string }) {
+function AlertTable({ alerts, testid }: { alerts: Alert[]; testid: string }) {
   return (
     <table className="data" data-testid={testid}>
       <thead>
@@ -41,12 +43,15 @@ function AlertTable({ alerts, testid }: { alerts: AlertEvent[]; testid: string }
             <td>
               <span className={`pill ${a.state}`}>{a.state}</span>
             </td>
-            <td>{a.ruleName ?? a.ruleId ?? '–'}</td>
-            <td className={a.severity === 'page' || a.severity === 'critical' ? 'bad' : undefined}>{a.severity ?? '–'}</td>
+            <td>
+              {a.ruleName}
+              {a.labels.service ? <span className="muted"> ({a.labels.service})</span> : null}
+            </td>
+            <td className={a.severity === 'page' ? 'bad' : undefined}>{a.severity}</td>
             <td className="mono">{a.startsAt}</td>
             <td className="mono">{a.endsAt ?? '–'}</td>
-            <td style={{ whiteSpace: 'normal' }}>{a.summary ?? ''}</td>
-            <td className="muted">{(a.notifications ?? []).map((n) => `${n.channel}: ${n.status}`).join(', ') || '–'}</td>
+            <td style={{ whiteSpace: 'normal' }}>{a.summary}</td>
+            <td className="muted">{a.silenced ? 'silenced' : a.notifications.map((n) => `${n.channelName ?? n.channelId} ${n.event}: ${n.status}${n.attempt > 1 ? ` (attempt ${n.attempt})` : ''}`).join(', ') || '–'}</td>
           </tr>
         ))}
       </tbody>
@@ -56,23 +61,27 @@ function AlertTable({ alerts, testid }: { alerts: AlertEvent[]; testid: string }
 
 export function AlertsPage() {
   const { tick } = useTimeRange()
-  const alerts = useApi<unknown>(apiPath('/alerts'), tick)
-  const rules = useApi<unknown>(apiPath('/alert-rules'), tick)
-  const channels = useApi<unknown>(apiPath('/channels'), tick)
+  const alerts = useApi<AlertsResponse>(apiPath('/alerts'), tick)
+  const rules = useApi<AlertRulesResponse>(apiPath('/alert-rules'), tick)
+  const channels = useApi<ChannelsResponse>(apiPath('/channels'), tick)
+  const slos = useApi<SlosResponse>(apiPath('/slos'), tick)
   const [sent, setSent] = useState<Record<string, string>>({})
-  const all = listOf<AlertEvent>(alerts.data, 'alerts')
+  const all = alerts.data?.alerts ?? []
+  const channelName = (id: string) => channels.data?.channels.find((c) => c.id === id)?.name ?? id
+  const sloName = (id: string) => slos.data?.slos.find((s) => s.id === id)?.name
   const firing = all.filter((a) => a.state === 'firing')
   const history = all.filter((a) => a.state !== 'firing')
   const test = async (channel: Channel) => {
     setSent((s) => ({ ...s, [channel.id]: 'sending…' }))
-    const result = await apiFetch<unknown>(apiPath(`/channels/${encodeURIComponent(channel.id)}/test`), { method: 'POST', body: {} })
-    setSent((s) => ({ ...s, [channel.id]: result.ok ? 'sent ✓' : `failed: ${result.message}` }))
+    const result = await apiFetch<ChannelTestResult>(apiPath(`/channels/${encodeURIComponent(channel.id)}/test`), { method: 'POST', body: {} })
+    const text = !result.ok ? `failed: ${result.message}` : result.data.status === 'sent' ? `sent ✓ (HTTP ${result.data.httpStatus})` : `failed: ${result.data.error || `HTTP ${result.data.httpStatus}`}`
+    setSent((s) => ({ ...s, [channel.id]: text }))
   }
   return (
     <div data-testid="page-alerts">
       <h1>Alerts</h1>
       <h2>Firing</h2>
-      {alerts.error ? <ErrorState pendingRoute error={alerts.error} what="alerts" /> : alerts.data === undefined ? <Loading what="alerts" /> : firing.length === 0 ? <Empty>Nothing is firing.</Empty> : <AlertTable alerts={firing} testid="alerts-firing" />}
+      {alerts.error ? <ErrorState error={alerts.error} what="alerts" /> : alerts.data === undefined ? <Loading what="alerts" /> : firing.length === 0 ? <Empty>Nothing is firing.</Empty> : <AlertTable alerts={firing} testid="alerts-firing" />}
       <h2>History</h2>
       {alerts.error ? null : alerts.data === undefined ? null : history.length === 0 ? <Empty>No resolved alerts.</Empty> : <AlertTable alerts={history} testid="alerts-history" />}
       <Section<AlertRule> title="Rules" state={rules} keyName="rules" what="alert rules">
@@ -83,6 +92,7 @@ export function AlertsPage() {
                 <th>Name</th>
                 <th>Watches</th>
                 <th>Severity</th>
+                <th className="num">For</th>
                 <th>Channels</th>
                 <th>Enabled</th>
               </tr>
@@ -91,10 +101,11 @@ export function AlertsPage() {
               {items.map((r) => (
                 <tr key={r.id}>
                   <td>{r.name}</td>
-                  <td className="mono">{r.sloId ? `SLO ${r.sloId}` : r.expr ?? '–'}</td>
-                  <td>{r.severity ?? '–'}</td>
-                  <td>{(r.channels ?? []).join(', ') || '–'}</td>
-                  <td>{r.enabled === false ? 'no' : 'yes'}</td>
+                  <td>{describeCondition(r.condition, sloName)}</td>
+                  <td className={r.severity === 'page' ? 'bad' : undefined}>{r.severity}</td>
+                  <td className="num">{r.forSeconds > 0 ? `${r.forSeconds}s` : '–'}</td>
+                  <td>{r.channelIds.map(channelName).join(', ') || '–'}</td>
+                  <td>{r.enabled ? 'yes' : 'no'}</td>
                 </tr>
               ))}
             </tbody>
@@ -108,6 +119,7 @@ export function AlertsPage() {
               <tr>
                 <th>Name</th>
                 <th>Type</th>
+                <th>Destination</th>
                 <th />
               </tr>
             </thead>
@@ -116,11 +128,12 @@ export function AlertsPage() {
                 <tr key={c.id}>
                   <td>{c.name}</td>
                   <td>{c.type}</td>
+                  <td className="mono muted">{typeof c.config.url === 'string' ? c.config.url : '–'}</td>
                   <td>
                     <button type="button" onClick={() => test(c)} data-testid="channel-test">
                       Send test
                     </button>{' '}
-                    <span className="muted">{sent[c.id] ?? ''}</span>
+                    <span className="muted" data-testid="channel-test-result">{sent[c.id] ?? ''}</span>
                   </td>
                 </tr>
               ))}

@@ -1,12 +1,12 @@
 'use client'
 /**
  * Error budget left per service, from the SLO routes (/slos and /slos/:id/status). When a
- * service has several SLOs the smallest budget left is shown. While the SLO routes are not
- * deployed (404) the map stays empty and the column shows "–".
+ * service has several SLOs the smallest budget left is shown; without SLOs (or when a read
+ * fails) the column shows "–".
  */
 import { useEffect, useState } from 'react'
 import { apiFetch, apiPath } from '../../api/client.ts'
-import type { Slo, SloStatus } from '../../api/types.ts'
+import type { SloStatus, SlosResponse } from '../../api/types.ts'
 import { slosOf } from '../slos/slo-list.ts'
 
 export function useSloBudgets(tick: number): Record<string, number> {
@@ -14,10 +14,10 @@ export function useSloBudgets(tick: number): Record<string, number> {
   useEffect(() => {
     const controller = new AbortController()
     ;(async () => {
-      const list = await apiFetch<unknown>(apiPath('/slos'), { signal: controller.signal })
+      const list = await apiFetch<SlosResponse>(apiPath('/slos'), { signal: controller.signal })
       if (!list.ok) return
       const out: Record<string, number> = {}
-      for (const slo of slosOf(list.data).slice(0, 100) as Slo[]) {
+      for (const slo of slosOf(list.data).slice(0, 100)) {
         const status = await apiFetch<SloStatus>(apiPath(`/slos/${encodeURIComponent(slo.id)}/status`), { signal: controller.signal })
         if (!status.ok) continue
         const remaining = status.data.errorBudget.remaining
