@@ -22,6 +22,7 @@ import type { Slo } from '../schemas/slos.ts'
 import { alertingConfig, evaluatorFromConfig, type Evaluator } from '../evaluator/index.ts'
 import { countIn, errorLogs, traffic } from './testing/traffic.ts'
 import { startReceiver, type Receiver } from './testing/receiver.ts'
+import { compareAndSet } from './versioned-cas.ts'
 
 const MINUTE_NS = 60_000_000_000n
 const NS = 1_000_000n
@@ -233,6 +234,7 @@ describe('for-duration, restarts, shared instance ids, silences, refused destina
   let ledgerRule: AlertRule
   let privateRule: AlertRule
   let ordersRule: AlertRule
+  let pagerChannel: Channel
 
   beforeAll(async () => {
     pd = await startReceiver(() => ({ status: 202 }))
@@ -242,6 +244,7 @@ describe('for-duration, restarts, shared instance ids, silences, refused destina
     await harness.store.insert('otel_logs', [...errorLogs('acme', 'billing', times), ...errorLogs('acme', 'ledger', times), ...errorLogs('acme', 'audit', times)])
     nowMs = T1_MS
     const channel = await api<Channel>('POST', '/channels', { name: 'pager 2', type: 'pagerduty', config: { routingKey: 'K2', url: pd.url } })
+    pagerChannel = channel
     const condition = (service: string) => ({ type: 'error_logs', service, window: '1m', above: 5 })
     billingRule = await api<AlertRule>('POST', '/alert-rules', { name: 'Billing errors', severity: 'page', condition: condition('billing'), channelIds: [channel.id], forSeconds: 60, labels: { team: 'money' } })
     ledgerRule = await api<AlertRule>('POST', '/alert-rules', { name: 'Ledger errors', severity: 'page', condition: condition('ledger'), channelIds: [channel.id] })
@@ -314,7 +317,7 @@ describe('for-duration, restarts, shared instance ids, silences, refused destina
     nowMs = T1_MS + 210_000
     expect((await stopping.tick()).transitions.firing).toBe(1)
     // the first attempt got a 503; the delivery now waits ten minutes for its retry
-    for (let i = 0; i < 200 && orders.requests.length < 1; i++) await new Promise((r) => setTimeout(r, 10))
+    for (let i = 0; i < 3000 && orders.requests.length < 1; i++) await new Promise((r) => setTimeout(r, 10))
     expect(orders.requests).toHaveLength(1)
     await stopping.stop()
 
@@ -354,5 +357,29 @@ describe('for-duration, restarts, shared instance ids, silences, refused destina
     expect(actions[1]!.dedup_key).toBe(actions[0]!.dedup_key)
     const [alert] = (await api<AlertsResponse>('GET', `/alerts?ruleId=${billingRule.id}`)).alerts
     expect(alert).toMatchObject({ state: 'resolved', endsAt: new Date(T1_MS + 270_000).toISOString() })
+  })
+
+  it('writes and sends the event of a transition whose evaluator died right after deciding it', async () => {
+    const times = Array.from({ length: 40 }, (_, i) => BigInt(T1_MS + 300_000) * NS + BigInt(i) * 3_000_000_000n + 1_000n)
+    await harness.store.insert('otel_logs', errorLogs('acme', 'payments', times))
+    const rule = await api<AlertRule>('POST', '/alert-rules', { name: 'Payments errors', severity: 'page', condition: { type: 'error_logs', service: 'payments', window: '1m', above: 5 }, channelIds: [pagerChannel.id] })
+    // the state of a firing, as an evaluator writes it just before it would write the event
+    const runner = { rows: async <T>(q: { sql: string; params: Record<string, unknown> }) => (await (await harness.store.client.query({ query: q.sql, query_params: q.params, format: 'JSONEachRow' })).json()) as T[] }
+    const won = await compareAndSet(
+      { store: harness.store, runner },
+      { table: 'alert_state', tenantId: 'acme', key: [rule.id, ''], version: 1, writer: 'crashed/0', columns: { State: 'firing', Since: BigInt(T1_MS + 330_000) * NS, LastEvaluatedAt: BigInt(T1_MS + 330_000) * NS, Value: 10 } },
+    )
+    expect(won).toBe(true)
+    const recovering = evaluator('recovering')
+    nowMs = T1_MS + 360_000
+    const result = await recovering.tick()
+    await recovering.idle()
+    await recovering.stop()
+    expect(result.transitions.firing).toBe(0)
+    const dedupKey = createHash('sha256').update(`acme\u0000${rule.id}\u0000\u0000`).digest('hex')
+    const triggers = pd.requests.map((r) => JSON.parse(r.body) as { event_action: string; dedup_key: string }).filter((e) => e.dedup_key === dedupKey)
+    expect(triggers.map((t) => t.event_action)).toEqual(['trigger'])
+    const [alert] = (await api<AlertsResponse>('GET', `/alerts?ruleId=${rule.id}`)).alerts
+    expect(alert).toMatchObject({ state: 'firing', notifications: [{ attempt: 1, status: 'sent' }] })
   })
 })

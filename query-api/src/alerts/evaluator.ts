@@ -40,26 +40,15 @@ import { conditionWindows } from '../slo/burn-conditions.ts'
 import type { WindowCounts } from '../slo/sli-query.ts'
 import { windowCounts } from '../slo/slo-status.ts'
 import { createDispatcher, type Dispatcher } from './dispatcher.ts'
-import {
-  allStatesQuery,
-  deliverableEventsQuery,
-  deliveryProgressQuery,
-  eventOf,
-  eventRowOf,
-  eventsByIdQuery,
-  eventToken,
-  EVENTS_TABLE,
-  stateOf,
-  type DeliveryProgress,
-  type EventRecord,
-  type StateRecord,
-} from './history-store.ts'
-import { alertKeyOf, alertLabels, dedupKey, eventIdOf, groupLabelsOf, matchesAll } from './labels.ts'
+import { allStatesQuery, stateOf, type StateRecord } from './history-store.ts'
+import { alertKeyOf, eventIdOf } from './labels.ts'
 import { acquireLease, LEADER_LEASE, type LeaseState } from './lease.ts'
 import { evaluateRule, type SeriesResult } from './rule-evaluation.ts'
 import { allRulesQuery, ruleOf, type RuleRecord } from './rule-store.ts'
 import { activeSilencesQuery, silenceOf, type SilenceRecord } from './silence-store.ts'
+import { missingEvents, redrive } from './recovery.ts'
 import { nextState, type TransitionKind } from './state-machine.ts'
+import { writeTransitionEvent } from './transition-event.ts'
 import { compareAndSet } from './versioned-cas.ts'
 
 export interface EvaluatorClock {
@@ -214,7 +203,7 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     const slos = new Map(rawSlos.map(sloRecordOf).map((s) => [`${s.tenantId}\u0000${s.id}`, s]))
     const silences = groupBy(rawSilences.map(silenceOf), (s) => s.tenantId)
     const states = groupBy(rawStates.map(stateOf), (s) => `${s.tenantId}\u0000${s.ruleId}`)
-    const missing = becameLeader ? await missingEvents(rules, states, nowMs) : new Set<string>()
+    const missing = becameLeader ? await missingEvents(runner, rules, states, nowMs - redriveWindowMs) : new Set<string>()
     result.rules = rules.length
     const sloCounts = sharedSloCounts(rules, evalNs)
 
@@ -272,7 +261,7 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
         }
       }
     }
-    result.redriven = await redrive(nowMs)
+    result.redriven = await redrive(runner, dispatcher, BigInt(nowMs - redriveWindowMs) * NS_PER_MS)
     ticks.inc({ role: 'leader' })
     tickSeconds.observe((performance.now() - startedMs) / 1000)
     return result
@@ -303,10 +292,7 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     }
   }
 
-  /**
-   * Writes the event of a transition (firing at `version`, or resolved at `version` whose
-   * firing was version − 1) and queues its deliveries; answers how many were queued.
-   */
+  /** Writes a transition's event (transition-event.ts) and queues its deliveries; answers how many. */
   async function emit(
     kind: 'firing' | 'resolved',
     rule: RuleRecord,
@@ -317,90 +303,9 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     tenantSilences: readonly SilenceRecord[],
     nowMs: number,
   ): Promise<number> {
-    const groupLabels = groupLabelsOf(key)
-    const labels = { ...series?.labels, ...alertLabels(rule, groupLabels) }
-    let facts = series?.facts ?? { service: groupLabels.service }
-    let traceIds: string[] = []
-    if (series?.enrich) {
-      try {
-        ;({ facts, traceIds } = await series.enrich())
-      } catch (error) {
-        logger.warn({ err: error, ruleId: rule.id }, 'notification details could not be read; sending without them')
-      }
-    }
-    let details
-    if (kind === 'firing') {
-      const silence = tenantSilences.find((s) => matchesAll(s.matchers, labels))
-      details = { deliverTo: silence ? [] : [...rule.channelIds], silencedBy: silence?.id ?? null, firingEventId: null, startsAtMs: nowMs }
-    } else {
-      const firingEventId = eventIdOf(rule.tenantId, rule.id, key, version - 1)
-      const [raw] = await runner.rows<Parameters<typeof eventOf>[0]>(eventsByIdQuery(rule.tenantId, [firingEventId]), { tenantId: rule.tenantId })
-      const firing = raw ? eventOf(raw) : undefined
-      // a resolve goes where its firing went: nowhere when the firing was silenced
-      details = { deliverTo: firing?.details.deliverTo ?? [], silencedBy: firing?.details.silencedBy ?? null, firingEventId, startsAtMs: firing?.details.startsAtMs ?? previous?.sinceMs ?? nowMs }
-    }
-    const summary = series?.summary ?? (rule.enabled ? `${rule.name}: no data any more for ${key || 'the rule'}` : `${rule.name}: the rule was disabled`)
-    const event: EventRecord = {
-      tenantId: rule.tenantId,
-      eventId: eventIdOf(rule.tenantId, rule.id, key, version),
-      ruleId: rule.id,
-      alertKey: key,
-      atMs: nowMs,
-      kind,
-      severity: rule.severity,
-      value: series?.value ?? 0,
-      summary: kind === 'resolved' && series ? `resolved: ${summary}` : summary,
-      details: { ...details, ruleName: rule.name, ruleKind: rule.kind, labels, dedupKey: dedupKey(rule.tenantId, rule.id, groupLabels), facts, traceIds },
-    }
-    await options.store.insert(EVENTS_TABLE, [eventRowOf(event)], { dedupToken: eventToken(event.eventId) })
+    const event = await writeTransitionEvent({ store: options.store, runner, logger }, { kind, rule, key, version, previous, series, silences: tenantSilences, nowMs })
     let queued = 0
     for (const channelId of event.details.deliverTo) if (dispatcher.enqueue({ event, channelId, attemptsMade: 0 })) queued++
-    return queued
-  }
-
-  /**
-   * Event ids the current states imply but the store lacks (a crash between a state write and
-   * its event): a firing state's own event, and the resolve of an ok state whose previous
-   * version fired (only states that changed within the redrive window are looked at).
-   */
-  async function missingEvents(rules: readonly RuleRecord[], states: ReadonlyMap<string, StateRecord[]>, nowMs: number): Promise<Set<string>> {
-    const missing = new Set<string>()
-    for (const rule of rules) {
-      const expected = new Map<string, string | null>()
-      for (const state of states.get(`${rule.tenantId}\u0000${rule.id}`) ?? []) {
-        if (state.sinceMs < nowMs - redriveWindowMs) continue
-        const own = eventIdOf(rule.tenantId, rule.id, state.alertKey, state.version)
-        if (state.state === 'firing') expected.set(own, null)
-        else if (state.state === 'ok' && state.version >= 2) expected.set(own, eventIdOf(rule.tenantId, rule.id, state.alertKey, state.version - 1))
-      }
-      if (expected.size === 0) continue
-      const ids = [...expected.keys(), ...[...expected.values()].filter((v): v is string => v !== null)]
-      const rows = await runner.rows<Parameters<typeof eventOf>[0]>(eventsByIdQuery(rule.tenantId, ids), { tenantId: rule.tenantId })
-      const present = new Map(rows.map((r) => [r.eventId, r.kind]))
-      for (const [id, firingId] of expected) {
-        if (present.has(id)) continue
-        if (firingId === null || present.get(firingId) === 'firing') missing.add(id)
-      }
-    }
-    return missing
-  }
-
-  /** Queues deliveries that have not ended and are not running here (their lease decides). */
-  async function redrive(nowMs: number): Promise<number> {
-    const fromNs = BigInt(nowMs - redriveWindowMs) * NS_PER_MS
-    const [rawEvents, rawProgress] = await Promise.all([
-      runner.rows<Parameters<typeof eventOf>[0]>(deliverableEventsQuery(fromNs, 10_000), { tenantId: '' }),
-      runner.rows<Omit<DeliveryProgress, 'attempts' | 'done'> & { attempts: string; done: number | boolean }>(deliveryProgressQuery(fromNs, 100_000), { tenantId: '' }),
-    ])
-    const progress = new Map(rawProgress.map((p) => [`${p.tenantId}\u0000${p.eventId}\u0000${p.channelId}`, { attempts: Number(p.attempts), done: p.done === true || p.done === 1 }]))
-    let queued = 0
-    for (const event of rawEvents.map(eventOf)) {
-      for (const channelId of event.details.deliverTo) {
-        const p = progress.get(`${event.tenantId}\u0000${event.eventId}\u0000${channelId}`)
-        if (p?.done || dispatcher.has(event.tenantId, event.eventId, channelId)) continue
-        if (dispatcher.enqueue({ event, channelId, attemptsMade: p?.attempts ?? 0 })) queued++
-      }
-    }
     return queued
   }
 

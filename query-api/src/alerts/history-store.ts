@@ -190,15 +190,6 @@ LIMIT {limit:UInt32}`,
   }
 }
 
-export interface DeliveryProgress {
-  readonly tenantId: string
-  readonly eventId: string
-  readonly channelId: string
-  readonly attempts: number
-  /** a sent or failed (final) attempt exists */
-  readonly done: boolean
-}
-
 /** Per (event, channel) since fromNs: attempts made and whether the delivery has ended. */
 export function deliveryProgressQuery(fromNs: bigint, limit: number): SqlQuery {
   return {
