@@ -15,7 +15,8 @@ export const EvaluatorSchema = Type.Object(
     leaseTtlMs: Type.Integer({
       minimum: 2000,
       default: 90_000,
-      description: 'how long the leader lease lasts without renewal; a new leader takes over at most this long after the old one stops',
+      description:
+        'how long the leader lease lasts without renewal (it is renewed every tick, so keep it above intervalMs: 3× by default); a standby takes over at most this long after a leader dies, at once after a clean stop',
     }),
     instanceId: Type.String({ maxLength: 128, default: '', description: 'this evaluator in leases and alert_state.Writer; default <hostname>-<pid>' }),
     evaluationDelayMs: Type.Integer({ minimum: 0, maximum: 600_000, default: 0, description: 'windows end this long before now, to leave ingest time to land spans' }),
