@@ -18,8 +18,8 @@ import { generateShopTraces, prng } from '../../packages/store/src/testing/shop-
 import { postAll, startPipeline } from '../e2e/harness.ts'
 
 const quick = process.argv.includes('--quick')
-const SPANS = quick ? 30_000 : 100_000
-const LOGS = quick ? 30_000 : 100_000
+const SPANS = quick ? 30_000 : 50_000
+const LOGS = quick ? 30_000 : 50_000
 const LOGS_PER_REQUEST = 500
 const SCENARIO_BUDGET_MS = 120_000
 
