@@ -148,7 +148,7 @@ export function loadQueryApiConfig(env: Readonly<Record<string, string | undefin
     env,
     envPrefix: 'PERISCOPE_QUERY_API',
     file: env[FILE_VARIABLE],
-    ignoreEnv: [FILE_VARIABLE],
+    ignoreEnv: [FILE_VARIABLE, 'PERISCOPE_QUERY_API_URL'],  // the UI's variable, not ours
     warnings,
   })
 }
