@@ -2,7 +2,7 @@
  * The telemetry the UI's end-to-end specs run against — the one file to swap for the demo shop
  * once the all-in-one launcher feeds it. Deterministic (seeded PRNG) and relative to `nowNs`:
  *
- * - 80 shop traces over the last 45 minutes: frontend → checkout → inventory + payment, 8 spans
+ * - 120 shop traces over the last 45 minutes (≥ 100 requests per service: the query API suggests SLOs from 100): frontend → checkout → inventory + payment, 8 spans
  *   each, ~10 % failing in payment, one log line per entry span (error lines for failures);
  * - KNOWN_TRACE (12 spans, 10 minutes ago) whose spans carry XSS payloads in an attribute, a
  *   span name, an event and a log body, and 5 log lines;
@@ -147,8 +147,8 @@ export function seedRows(nowNs: bigint, tenantId = TENANT): SeedRows {
   }
 
   const minuteNs = 60_000n * MS
-  for (let i = 0; i < 80; i++) {
-    const start = nowNs - 45n * minuteNs + BigInt(Math.floor((i / 80) * 44 * 60_000)) * MS + BigInt(Math.floor(random() * 1e6))
+  for (let i = 0; i < 120; i++) {
+    const start = nowNs - 45n * minuteNs + BigInt(Math.floor((i / 120) * 44 * 60_000)) * MS + BigInt(Math.floor(random() * 1e6))
     checkout(`${hex(0xa000 + i, 8)}${hex(Math.floor(random() * 2 ** 32), 8)}${hex(i, 16)}`, start, random() < 0.1, 1000 + i)
   }
   checkout(KNOWN_TRACE, nowNs - 10n * minuteNs, true, 4242, true)

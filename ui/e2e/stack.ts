@@ -3,10 +3,10 @@
  *
  *   1. seed      node ui/e2e/seed.ts — a fresh embedded store (temp dir) with the seed rows
  *   2. query API node query-api/src/main.ts over that store
- *   3. stand-ins  pending-routes.ts answers the SLO and alert routes (not landed yet) in front
- *                of the query API and forwards the rest
+ *   3. alerting  an SLO, a webhook channel (to a loopback receiver) and a burn-rate rule, created
+ *                through the query API's routes (alerting-seed.ts)
  *   4. UI        `next build` (cached: skipped when ui/.next was built from the same sources)
- *                then `next start`, pointed at the stand-ins with the seeded token
+ *                then `next start`, pointed at the query API with the seeded token
  *
  * Until the all-in-one launcher (deploy/all-in-one) lands, step 1 stands in for the demo shop;
  * the data is in seed-data.ts. Every wait is bounded; stop() kills what was started and
@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadE2eConfig, type E2eConfig } from './config.ts'
-import { startPendingRoutes, type PendingRoutes } from './pending-routes.ts'
+import { seedAlerting, startWebhookReceiver, type AlertingSeed, type WebhookReceiver } from './alerting-seed.ts'
 
 export const UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const REPO_DIR = resolve(UI_DIR, '..')
@@ -31,7 +31,8 @@ export interface Stack {
   uiUrl: string
   apiUrl: string
   token: string
-  pending: PendingRoutes
+  alerting: AlertingSeed
+  receiver: WebhookReceiver
   /** what the harness measured, ms */
   timings: { seedMs: number; buildMs: number | null; startMs: number }
   stop(): Promise<void>
@@ -128,10 +129,10 @@ export async function startStack(options: { nowMs?: number } = {}): Promise<Stac
   const dir = mkdtempSync(join(tmpdir(), 'periscope-ui-e2e-'))
   const token = `e2e-token-${createHash('sha256').update(dir).digest('hex').slice(0, 24)}`
   const children: Child[] = []
-  let pending: PendingRoutes | undefined
+  let receiver: WebhookReceiver | undefined
   const stop = async () => {
     for (const child of children.reverse()) await kill(child)
-    await pending?.close()
+    await receiver?.close()
     rmSync(dir, { recursive: true, force: true })
   }
   try {
@@ -158,21 +159,24 @@ export async function startStack(options: { nowMs?: number } = {}): Promise<Stac
         PERISCOPE_QUERY_API_HTTP_HOST: '127.0.0.1',
         PERISCOPE_QUERY_API_HTTP_PORT: String(apiPort),
         PERISCOPE_QUERY_API_LOG_LEVEL: 'warn',
+        // the seeded channel's receiver is on loopback
+        PERISCOPE_QUERY_API_ALERTING_SSRF_ALLOW: '127.0.0.1',
       },
     })
     children.push(api)
     const apiUrl = `http://127.0.0.1:${apiPort}`
-    pending = await startPendingRoutes({ upstream: apiUrl, token })
+    receiver = await startWebhookReceiver()
     const uiPort = await freePort()
     const ui = start('next start', [NEXT_BIN, 'start', '-p', String(uiPort), '-H', '127.0.0.1'], {
       cwd: UI_DIR,
-      env: { ...config.baseEnv, NODE_ENV: 'production', PERISCOPE_QUERY_API_URL: pending.url, PERISCOPE_UI_API_TOKEN: token },
+      env: { ...config.baseEnv, NODE_ENV: 'production', PERISCOPE_QUERY_API_URL: apiUrl, PERISCOPE_UI_API_TOKEN: token },
     })
     children.push(ui)
     await waitFor(`${apiUrl}/readyz`, api, 'query API', 60_000, (s) => s === 200)
+    const alerting = await seedAlerting(apiUrl, token, receiver.url)
     const uiUrl = `http://127.0.0.1:${uiPort}`
     await waitFor(`${uiUrl}/api/v1/services`, ui, 'UI', 60_000, (s) => s === 200)
-    return { uiUrl, apiUrl, token, pending, timings: { seedMs, buildMs, startMs: Date.now() - t1 }, stop }
+    return { uiUrl, apiUrl, token, alerting, receiver, timings: { seedMs, buildMs, startMs: Date.now() - t1 }, stop }
   } catch (error) {
     await stop()
     throw error

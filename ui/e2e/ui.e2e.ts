@@ -8,7 +8,7 @@ import { launchBrowser, type Browser, type ConsoleProblem } from './browser.ts'
 import { loadE2eConfig } from './config.ts'
 import { LogsPage, PeriscopePage, TracePage } from './pages/periscope.ts'
 import { BIG_TRACE, BIG_TRACE_SPANS, KNOWN_TRACE, KNOWN_TRACE_LOGS, KNOWN_TRACE_SPANS, SERVICES, XSS_ATTRIBUTE, XSS_LOG_BODY, XSS_MARK, XSS_SPAN_NAME } from './seed-data.ts'
-import { STUB_CHANNEL, STUB_SUGGESTION } from './pending-routes.ts'
+import { SEEDED_CHANNEL_NAME, SEEDED_RULE_NAME, SEEDED_SLO } from './alerting-seed.ts'
 import { startStack, type Stack } from './stack.ts'
 
 /** Console errors and uncaught exceptions: a spec passes only with none. */
@@ -40,7 +40,8 @@ describe('every page loads without console errors', () => {
         for (const service of SERVICES) await expect(p.page.locator(`[data-testid="service-row"][data-service="${service}"]`).count()).resolves.toBe(1)
         // sparklines and budgets arrive after the table (one signals call per service, SLO statuses)
         await p.page.locator('[data-testid="sparkline-rps"] polyline').nth(SERVICES.length - 1).waitFor({ timeout: 30_000 })
-        await p.page.locator('[data-testid="service-row"][data-service="checkout"] [data-testid="slo-budget-left"]').filter({ hasText: '10%' }).waitFor({ timeout: 30_000 })
+        // the seeded checkout SLO's budget, as GET /slos/:id/status answers it
+        await p.page.locator('[data-testid="service-row"][data-service="checkout"] [data-testid="slo-budget-left"]').filter({ hasText: /%/ }).waitFor({ timeout: 30_000 })
       },
     },
     {
@@ -57,7 +58,7 @@ describe('every page loads without console errors', () => {
     { name: 'logs', path: () => '/logs', ready: 'log-lines' },
     { name: 'dashboards-health', path: () => '/dashboards', ready: 'board' },
     { name: 'slos', path: () => '/slos', ready: 'slo-card', check: async (p) => void (await p.byTestId('burn-down').locator('.recharts-line').first().waitFor()) },
-    { name: 'alerts', path: () => '/alerts', ready: 'alerts-firing' },
+    { name: 'alerts', path: () => '/alerts', ready: 'alert-rules' },
   ]
   for (const spec of pages) {
     it(spec.name, async () => {
@@ -251,31 +252,42 @@ describe('UI server', () => {
   })
 })
 
-describe('SLOs and alerts (against the documented shapes of the pending routes)', () => {
-  it('shows budget left and burn rates, and creates a suggested SLO', async () => {
+describe('SLOs and alerts (seeded through the query API)', () => {
+  it('shows the SLO status from the API and creates a suggested SLO', async () => {
     const { page, problems } = await browser.newPage()
     const p = new PeriscopePage(page, stack.uiUrl)
     await p.open('/slos', 'slo-card')
-    await expect(p.byTestId('slo-budget').innerText()).resolves.toBe('10%')
-    await expect(p.byTestId('slo-card').innerText()).resolves.toContain('12.50')
-    await p.byTestId('slo-create').click()
+    const card = page.locator(`[data-testid="slo-card"][data-slo="${SEEDED_SLO.name}"]`)
+    await card.locator('[data-testid="slo-budget"]').waitFor()
+    // the card shows what GET /slos/:id/status answers
+    const status = (await (await fetch(`${stack.apiUrl}/api/v1/slos/${stack.alerting.slo.id}/status`, { headers: { authorization: `Bearer ${stack.token}` } })).json()) as { burnRates: Record<string, number>; requests: { total: number } }
+    expect(status.requests.total).toBeGreaterThan(0)
+    await expect(card.locator('[data-testid="slo-burn-rates"]').innerText()).resolves.toContain(status.burnRates['1h']!.toFixed(2))
+    await expect(card.locator('[data-testid="slo-exhaustion"]').innerText()).resolves.toMatch(/\S/)
+    await card.locator('[data-testid="burn-down"] .recharts-line').first().waitFor()
+    await p.byTestId('slo-suggestions').waitFor()
+    const before = (await p.byTestId('slo-card').count())
+    await p.byTestId('slo-create').first().click()
     await expect(p.byTestId('slo-message').innerText()).resolves.toContain('Created')
-    const write = stack.pending.writes.find((w) => w.path === '/slos')
-    expect(JSON.parse(write!.body)).toEqual({ name: `${STUB_SUGGESTION.service} ${STUB_SUGGESTION.sli}`, service: STUB_SUGGESTION.service, sli: STUB_SUGGESTION.sli, objective: STUB_SUGGESTION.objective })
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="slo-card"]').length > n, before, { timeout: 15_000 })
     page.close()
     expect(unexpected(problems)).toEqual([])
   })
 
-  it('lists firing and resolved alerts, rules and channels, and test-sends to a channel', async () => {
+  it('lists the alert rules and channels, and test-sends to the channel', async () => {
     const { page, problems } = await browser.newPage()
     const p = new PeriscopePage(page, stack.uiUrl)
-    await p.open('/alerts', 'alerts-firing')
-    await expect(p.byTestId('alerts-firing').locator('tbody tr').count()).resolves.toBe(1)
-    await expect(p.byTestId('alerts-history').locator('tbody tr').count()).resolves.toBe(1)
+    await p.open('/alerts', 'alert-rules')
     await expect(p.byTestId('alert-rules').locator('tbody tr').count()).resolves.toBe(1)
+    const rule = await p.byTestId('alert-rules').innerText()
+    expect(rule).toContain(SEEDED_RULE_NAME)
+    expect(rule).toContain(`SLO ${SEEDED_SLO.name} burn rate`)
+    expect(rule).toContain(SEEDED_CHANNEL_NAME)
+    await expect(p.byTestId('channels').innerText()).resolves.toContain(SEEDED_CHANNEL_NAME)
+    const received = stack.receiver.received.length
     await p.byTestId('channel-test').click()
     await page.getByText('sent ✓').waitFor()
-    expect(stack.pending.writes.some((w) => w.path === `/channels/${STUB_CHANNEL.id}/test`)).toBe(true)
+    expect(stack.receiver.received.length).toBe(received + 1)
     page.close()
     expect(unexpected(problems)).toEqual([])
   })
