@@ -19,6 +19,7 @@
  *   freshness  span end → queryable p99 at half the maximum rate (≤ 5 s)      bench/freshness
  *   storage    bytes per span / log line, compression (≥ 8×), protobuf/disk   bench/storage
  *   query      10M spans / 10M logs: trace by id, golden signals rollup vs raw bench/query
+ *   alerts     SLO status over 30 days of rollups; a 100-rule evaluator tick    bench/alerts
  *
  * Every scenario inside a suite is bounded (≤ 2 min) by the suite itself; SUITE_TIMEOUT_MS here
  * is the backstop that kills a suite that hangs (reported as failed, never silently dropped).
@@ -51,6 +52,7 @@ const SUITES: Suite[] = [
   { name: 'freshness', args: [], quickArgs: ['--quick'], timeoutMs: 5 * 60_000 },
   { name: 'storage', args: [], quickArgs: ['--quick'], timeoutMs: 5 * 60_000 },
   { name: 'query', args: [], quickArgs: ['--spans=200000', '--logs=200000', '--iterations=10'], timeoutMs: 25 * 60_000 },
+  { name: 'alerts', args: [], quickArgs: ['--days=2', '--iterations=5'], timeoutMs: 15 * 60_000 },
 ]
 
 const argv = process.argv.slice(2)
