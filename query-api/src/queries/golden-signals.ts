@@ -11,8 +11,8 @@
  *   - a series step, if any, is a whole number of minutes (of hours, for the hour tier), so
  *     every bucket is made of whole rollup rows,
  *   - the range holds a whole minute (hour);
- * a tier that is not used is an empty range (its from = its to), so the SQL is the same.
- * `source=raw` reads only raw spans.
+ * a tier that is not used is an empty range (its from = its to) and its branch is left out of
+ * the SQL (reading nothing still costs the index analysis). `source=raw` reads only raw spans.
  *
  * The tiers give the same numbers because they aggregate the same way: counts and sums add,
  * max takes the max, latency is a histogram bucket → count built with the store's latency bucket
@@ -21,7 +21,7 @@
  * Timestamp, so a range of whole minutes (hours) is exactly the same spans in any tier.
  *
  * The SQL text varies only by the fixed variant (grouping key, optional service/operation
- * filters, whether the hour tier exists); every value is a query parameter.
+ * filters, which tiers have a non-empty range); every value is a query parameter.
  */
 import { latencyBucketSql } from '@periscope/store'
 import type { SqlQuery } from '../sql/query-runner.ts'
@@ -121,32 +121,26 @@ export function signalsQuery(options: SignalsQueryOptions): SqlQuery {
     (options.service !== undefined ? '\n          AND ServiceName = {service:String}' : '') +
     (options.operation !== undefined ? '\n          AND SpanName = {operation:String}' : '')
   const rawTime = byTime ? 'intDiv(toUInt64(toUnixTimestamp64Milli(Timestamp)), {stepMs:UInt64}) * {stepMs:UInt64}' : 'toUInt64(0)'
-  const hourTier = options.hourly
-    ? `
+  const branches: string[] = []
+  if (plan.hourFromNs < plan.hourToNs) {
+    branches.push(`
     SELECT ServiceName, SpanName, ${rollupTime('Hour', byTime)} AS TimeMs,
            Requests, Errors, DurationSumNs, DurationMaxNs, LatencyOk, LatencyError
     FROM ${HOURLY_ROLLUP_TABLE}
     WHERE TenantId = {tenantId:String}
-          AND Hour >= toDateTime({hourFromS:UInt32}, 'UTC') AND Hour < toDateTime({hourToS:UInt32}, 'UTC')${filters}
-    UNION ALL`
-    : ''
-  const sql = `SELECT
-    toString(${KEY_OF[groupBy]}) AS key,
-    sum(Requests) AS requests,
-    sum(Errors) AS errors,
-    sum(DurationSumNs) AS durationSumNs,
-    max(DurationMaxNs) AS durationMaxNs,
-    sumMap(LatencyOk) AS latencyOk,
-    sumMap(LatencyError) AS latencyError
-FROM
-(${hourTier}
+          AND Hour >= toDateTime({hourFromS:UInt32}, 'UTC') AND Hour < toDateTime({hourToS:UInt32}, 'UTC')${filters}`)
+  }
+  if (plan.minuteFromNs < plan.hourFromNs || plan.hourToNs < plan.minuteToNs) {
+    branches.push(`
     SELECT ServiceName, SpanName, ${rollupTime('Minute', byTime)} AS TimeMs,
            Requests, Errors, DurationSumNs, DurationMaxNs, LatencyOk, LatencyError
     FROM golden_signals_1m
     WHERE TenantId = {tenantId:String}
           AND ((Minute >= toDateTime({minuteFromS:UInt32}, 'UTC') AND Minute < toDateTime({hourFromS:UInt32}, 'UTC'))
-            OR (Minute >= toDateTime({hourToS:UInt32}, 'UTC') AND Minute < toDateTime({minuteToS:UInt32}, 'UTC')))${filters}
-    UNION ALL
+            OR (Minute >= toDateTime({hourToS:UInt32}, 'UTC') AND Minute < toDateTime({minuteToS:UInt32}, 'UTC')))${filters}`)
+  }
+  if (plan.range.fromNs < plan.minuteFromNs || plan.minuteToNs < plan.range.toNs) {
+    branches.push(`
     SELECT ServiceName, SpanName, TimeMs,
            sum(Spans) AS Requests, sumIf(Spans, IsError) AS Errors, sum(DurationSum) AS DurationSumNs, max(DurationMax) AS DurationMaxNs,
            sumMapIf(map(Bucket, Spans), NOT IsError) AS LatencyOk, sumMapIf(map(Bucket, Spans), IsError) AS LatencyError
@@ -162,12 +156,23 @@ FROM
             OR (Timestamp >= fromUnixTimestamp64Nano({minuteToNs:Int64}, 'UTC') AND Timestamp < fromUnixTimestamp64Nano({toNs:Int64}, 'UTC')))${filters}
         GROUP BY ServiceName, SpanName, TimeMs, IsError, Bucket
     )
-    GROUP BY ServiceName, SpanName, TimeMs
+    GROUP BY ServiceName, SpanName, TimeMs`)
+  }
+  const sql = `SELECT
+    toString(${KEY_OF[groupBy]}) AS key,
+    sum(Requests) AS requests,
+    sum(Errors) AS errors,
+    sum(DurationSumNs) AS durationSumNs,
+    max(DurationMaxNs) AS durationMaxNs,
+    sumMap(LatencyOk) AS latencyOk,
+    sumMap(LatencyError) AS latencyError
+FROM
+(${branches.join('\n    UNION ALL')}
 )
 GROUP BY key
 ORDER BY key`
   const seconds = (ns: bigint) => Number(ns / 1_000_000_000n)
-  const params: Record<string, unknown> = {
+  const all: Record<string, unknown> = {
     tenantId: options.tenantId,
     fromNs: plan.range.fromNs.toString(),
     toNs: plan.range.toNs.toString(),
@@ -178,6 +183,8 @@ ORDER BY key`
     hourFromS: seconds(plan.hourFromNs),
     hourToS: seconds(plan.hourToNs),
   }
+  // only the parameters of the branches present
+  const params = Object.fromEntries(Object.entries(all).filter(([name]) => sql.includes(`{${name}:`)))
   if (options.service !== undefined) params.service = options.service
   if (options.operation !== undefined) params.operation = options.operation
   if (byTime) params.stepMs = options.stepMs

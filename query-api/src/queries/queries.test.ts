@@ -35,11 +35,14 @@ describe('golden signals SQL', () => {
     expect(sqlOf(signalsQuery({ tenantId: 't', plan: hourly, hourly: true, groupBy: 'service' }))).toMatchSnapshot()
     expect(() => signalsQuery({ tenantId: 't', plan: hourly, groupBy: 'service' })).toThrow(/hour tier/)
   })
-  it('is the same text on every path; only params differ', () => {
+  it('leaves out the branches of tiers the plan does not use', () => {
     const raw = signalsQuery({ tenantId: 't', plan: planSignals(range, { minRangeMs: 600_000, source: 'raw' }), groupBy: 'service' })
-    const rollup = signalsQuery({ tenantId: 't', plan, groupBy: 'service' })
-    expect(raw.sql).toBe(rollup.sql)
-    expect(raw.params).not.toEqual(rollup.params)
+    expect(sqlOf(raw)).toMatchSnapshot()
+    expect(raw.sql).not.toContain('golden_signals_1m')
+    const aligned = signalsQuery({ tenantId: 't', plan: planSignals({ fromNs: 0n, toNs: 7_200_000_000_000n }, { minRangeMs: 600_000, hourly: true }), hourly: true, groupBy: 'service' })
+    expect(aligned.sql).toContain('golden_signals_1h')
+    expect(aligned.sql).not.toContain('golden_signals_1m')
+    expect(aligned.sql).not.toContain('otel_traces')
   })
 })
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { latencyBucketUpperNs } from '@periscope/store'
+import { latencyBucketUpperNs, quantileFromBuckets } from '@periscope/store'
 import { histogramQuantile } from './histogram-quantile.ts'
-import { latencyOf, redOf } from './red.ts'
+import { latencyOf, quantilesFromBuckets, redOf } from './red.ts'
 
 describe('histogramQuantile', () => {
   const bounds = [10, 50, 100]
@@ -31,5 +31,19 @@ describe('latencyOf', () => {
     const red = redOf({ key: 's', requests: '4', errors: '1', durationSumNs: '8000000', durationMaxNs: '5000000', latencyOk: { '1500': '3' }, latencyError: { '1540': '1' } })
     expect(red).toMatchObject({ requests: 4, errors: 1, errorRate: 0.25, meanMs: 2 })
     expect(red.errorLatencyMs.max).toBe(Math.min(latencyBucketUpperNs(1540), 5e6) / 1e6)
+  })
+})
+
+describe('quantilesFromBuckets', () => {
+  it("answers exactly what the store's quantileFromBuckets answers", () => {
+    let seed = 7
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31)
+    const qs = [0.001, 0.5, 0.9, 0.95, 0.99, 0.999, 1]
+    for (let h = 0; h < 200; h++) {
+      const histogram: Record<string, string> = {}
+      const size = 1 + Math.floor(random() * 50)
+      for (let i = 0; i < size; i++) histogram[String(Math.floor(random() * 4000))] = String(Math.floor(random() * 5))
+      expect(quantilesFromBuckets(histogram, qs)).toEqual(qs.map((q) => quantileFromBuckets(histogram, q)))
+    }
   })
 })
