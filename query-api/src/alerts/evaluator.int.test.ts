@@ -317,7 +317,10 @@ describe('for-duration, restarts, shared instance ids, silences, refused destina
     nowMs = T1_MS + 210_000
     expect((await stopping.tick()).transitions.firing).toBe(1)
     // the first attempt got a 503; the delivery now waits ten minutes for its retry
-    for (let i = 0; i < 3000 && orders.requests.length < 1; i++) await new Promise((r) => setTimeout(r, 10))
+    // wait for the evaluator to have RECORDED that attempt, not just for the receiver to see it:
+    // stopping while the 503 is still on its way back would abandon the attempt unanswered
+    const recordedAttempts = async () => (await api<AlertsResponse>('GET', `/alerts?ruleId=${ordersRule.id}`)).alerts[0]?.notifications.length ?? 0
+    for (let i = 0; i < 300 && (await recordedAttempts()) < 1; i++) await new Promise((r) => setTimeout(r, 10))
     expect(orders.requests).toHaveLength(1)
     await stopping.stop()
 
