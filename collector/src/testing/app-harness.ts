@@ -49,7 +49,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const bus = (options.bus as MemoryBus | undefined) ?? createMemoryBus()
   const app = await build({
     config,
-    logger: createLogger({ service: 'collector-test', level: process.env.DEBUG_LOG ? "error" : "silent" }),
+    logger: createLogger({ service: 'collector-test', level: 'silent' }),
     bus,
     tenants: createTenantResolver({ source: keys, nowMs: clock.nowMs, ttlMs: config.keys.cacheTtlMs, negativeTtlMs: config.keys.negativeCacheTtlMs }),
     metrics: createSelfMetrics({ service: 'collector-test', defaultMetrics: false }),
