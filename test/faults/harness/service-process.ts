@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { childBaseEnv } from './config.ts'
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..')
 
@@ -64,7 +65,7 @@ export function startService(options: StartServiceOptions): Promise<ServiceProce
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', main], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, TZ: 'UTC', [`PERISCOPE_${name.toUpperCase()}_CONFIG_FILE`]: configPath },
+    env: { ...childBaseEnv(), [`PERISCOPE_${name.toUpperCase()}_CONFIG_FILE`]: configPath },
   })
   let text = ''
   const keep = (s: string) => (text = (text + s).slice(-20_000))

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { REPO_ROOT } from './service-process.ts'
 import type { ProducerCounts, StoreToolRequest } from './store-tool.ts'
+import { childBaseEnv } from './config.ts'
 
 export type { ProducerCounts } from './store-tool.ts'
 
@@ -16,7 +17,7 @@ async function call<T>(request: StoreToolRequest): Promise<T> {
       cwd: REPO_ROOT,
       timeout: 120_000,
       maxBuffer: 16 << 20,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, TZ: 'UTC' },
+      env: childBaseEnv(),
     })
     const line = stdout.split('\n').find((l) => l.startsWith('RESULT '))
     if (!line) throw new Error(`store tool printed no result:\n${stdout.slice(-2000)}`)
