@@ -13,6 +13,7 @@
  * - When the source fails and no fresh row is cached the outcome is 'unavailable' (the caller
  *   answers 503): a stale row is never used past its TTL, whatever the store's state.
  */
+import { createCachedLookup } from '@periscope/runtime'
 import { parseApiKey, secretMatches } from './api-key.ts'
 
 export interface ApiKeyRecord {
@@ -52,43 +53,6 @@ export interface TenantResolverOptions {
 
 export const MAX_KEY_TTL_MS = 60_000
 
-interface Entry<T> {
-  value: T
-  expiresAtMs: number
-}
-
-/** An LRU map with per-entry expiry; a Map's insertion order is its recency order. */
-function createLru<T>(maxEntries: number) {
-  const map = new Map<string, Entry<T>>()
-  return {
-    get(key: string, nowMs: number): Entry<T> | undefined {
-      const entry = map.get(key)
-      if (!entry) return undefined
-      if (entry.expiresAtMs <= nowMs) {
-        map.delete(key)
-        return undefined
-      }
-      map.delete(key)
-      map.set(key, entry)
-      return entry
-    },
-    set(key: string, value: T, expiresAtMs: number): void {
-      map.delete(key)
-      map.set(key, { value, expiresAtMs })
-      if (map.size > maxEntries) {
-        const oldest = map.keys().next()
-        if (!oldest.done) map.delete(oldest.value)
-      }
-    },
-    delete(key: string): void {
-      map.delete(key)
-    },
-    get size() {
-      return map.size
-    },
-  }
-}
-
 export function createTenantResolver(options: TenantResolverOptions): TenantResolver {
   const ttlMs = options.ttlMs ?? 30_000
   const negativeTtlMs = options.negativeTtlMs ?? 5_000
@@ -96,9 +60,7 @@ export function createTenantResolver(options: TenantResolverOptions): TenantReso
   if (!(ttlMs > 0 && ttlMs <= MAX_KEY_TTL_MS)) {
     throw new RangeError(`key cache ttlMs must be in (0, ${MAX_KEY_TTL_MS}], got ${ttlMs}`)
   }
-  const positive = createLru<ApiKeyRecord>(maxEntries)
-  const negative = createLru<true>(maxEntries)
-  const inflight = new Map<string, Promise<ApiKeyRecord | null>>()
+  const keys = createCachedLookup<ApiKeyRecord>({ find: (keyId) => options.source.findKey(keyId), nowMs: options.nowMs, ttlMs, negativeTtlMs, maxEntries })
 
   function check(record: ApiKeyRecord, secret: string): ResolveOutcome {
     if (!secretMatches(secret, record.keyHash)) return { ok: false, reason: 'unknown' }
@@ -106,51 +68,19 @@ export function createTenantResolver(options: TenantResolverOptions): TenantReso
     return { ok: true, tenantId: record.tenantId }
   }
 
-  function lookup(keyId: string): Promise<ApiKeyRecord | null> {
-    let pending = inflight.get(keyId)
-    if (pending) return pending
-    pending = options.source.findKey(keyId).then(
-      (record) => {
-        inflight.delete(keyId)
-        // the TTL starts when the answer arrives: it is at least as fresh as that
-        const nowMs = options.nowMs()
-        if (record) {
-          negative.delete(keyId)
-          positive.set(keyId, record, nowMs + ttlMs)
-        } else {
-          positive.delete(keyId)
-          negative.set(keyId, true, nowMs + negativeTtlMs)
-        }
-        return record
-      },
-      (error: unknown) => {
-        inflight.delete(keyId)
-        throw error
-      },
-    )
-    inflight.set(keyId, pending)
-    return pending
-  }
-
   return {
     async resolve(plaintextKey) {
       const parsed = parseApiKey(plaintextKey)
       if (!parsed) return { ok: false, reason: 'malformed' }
-      const nowMs = options.nowMs()
-      const cached = positive.get(parsed.keyId, nowMs)
-      if (cached) return check(cached.value, parsed.secret)
-      if (negative.get(parsed.keyId, nowMs)) return { ok: false, reason: 'unknown' }
       let record: ApiKeyRecord | null
       try {
-        record = await lookup(parsed.keyId)
+        record = await keys.get(parsed.keyId)
       } catch (error) {
         return { ok: false, reason: 'unavailable', error: error instanceof Error ? error : new Error(String(error)) }
       }
       return record ? check(record, parsed.secret) : { ok: false, reason: 'unknown' }
     },
-    size() {
-      return { positive: positive.size, negative: negative.size }
-    },
+    size: () => keys.size(),
   }
 }
 

@@ -11,3 +11,4 @@ export { problemErrorHandler, problemNotFoundHandler, PROBLEM_CONTENT_TYPE, type
 export { createSelfMetrics, type GaugeOptions, type HistogramOptions, type MetricOptions, type SelfMetrics, type SelfMetricsOptions } from './self-metrics.ts'
 export { registerOperationalRoutes, type OperationalRoutesOptions, type Readiness } from './operational-routes.ts'
 export { onShutdown, type Shutdown, type ShutdownOptions, type ShutdownStep } from './shutdown.ts'
+export { createCachedLookup, type CachedLookup, type CachedLookupOptions } from './cached-lookup.ts'

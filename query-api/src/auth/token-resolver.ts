@@ -12,6 +12,7 @@
  *   secret against the hash in constant time;
  * - when the source fails and no fresh row is cached the outcome is 'unavailable' (503).
  */
+import { createCachedLookup } from '@periscope/runtime'
 import { parseToken, secretMatches, type Role } from './query-token.ts'
 import type { TokenRecord } from './token-store.ts'
 
@@ -39,45 +40,12 @@ export interface TokenResolverOptions {
 
 export const MAX_TOKEN_TTL_MS = 60_000
 
-interface Entry<T> {
-  value: T
-  expiresAtMs: number
-}
-
-/** An LRU map with per-entry expiry; a Map's insertion order is its recency order. */
-function createLru<T>(maxEntries: number) {
-  const map = new Map<string, Entry<T>>()
-  return {
-    get(key: string, nowMs: number): T | undefined {
-      const entry = map.get(key)
-      if (!entry) return undefined
-      map.delete(key)
-      if (entry.expiresAtMs <= nowMs) return undefined
-      map.set(key, entry)
-      return entry.value
-    },
-    set(key: string, value: T, expiresAtMs: number): void {
-      map.delete(key)
-      map.set(key, { value, expiresAtMs })
-      if (map.size > maxEntries) map.delete(map.keys().next().value as string)
-    },
-    delete(key: string): void {
-      map.delete(key)
-    },
-    get size() {
-      return map.size
-    },
-  }
-}
-
 export function createTokenResolver(options: TokenResolverOptions): TokenResolver {
   const ttlMs = options.ttlMs ?? 30_000
   const negativeTtlMs = options.negativeTtlMs ?? 5_000
   const maxEntries = options.maxEntries ?? 10_000
   if (!(ttlMs > 0 && ttlMs <= MAX_TOKEN_TTL_MS)) throw new RangeError(`token cache ttlMs must be in (0, ${MAX_TOKEN_TTL_MS}], got ${ttlMs}`)
-  const positive = createLru<TokenRecord>(maxEntries)
-  const negative = createLru<true>(maxEntries)
-  const inflight = new Map<string, Promise<TokenRecord | null>>()
+  const tokens = createCachedLookup<TokenRecord>({ find: (tokenId) => options.source.findToken(tokenId), nowMs: options.nowMs, ttlMs, negativeTtlMs, maxEntries })
 
   function check(record: TokenRecord, secret: string): TokenOutcome {
     if (!secretMatches(secret, record.tokenHash)) return { ok: false, reason: 'unknown' }
@@ -85,50 +53,18 @@ export function createTokenResolver(options: TokenResolverOptions): TokenResolve
     return { ok: true, tenantId: record.tenantId, role: record.role, tokenId: record.tokenId }
   }
 
-  function lookup(tokenId: string): Promise<TokenRecord | null> {
-    let pending = inflight.get(tokenId)
-    if (pending) return pending
-    pending = options.source.findToken(tokenId).then(
-      (record) => {
-        inflight.delete(tokenId)
-        // the TTL starts when the answer arrives: it is at least as fresh as that
-        const nowMs = options.nowMs()
-        if (record) {
-          negative.delete(tokenId)
-          positive.set(tokenId, record, nowMs + ttlMs)
-        } else {
-          positive.delete(tokenId)
-          if (negativeTtlMs > 0) negative.set(tokenId, true, nowMs + negativeTtlMs)
-        }
-        return record
-      },
-      (error: unknown) => {
-        inflight.delete(tokenId)
-        throw error
-      },
-    )
-    inflight.set(tokenId, pending)
-    return pending
-  }
-
   return {
     async resolve(plaintext) {
       const parsed = parseToken(plaintext)
       if (!parsed) return { ok: false, reason: 'malformed' }
-      const nowMs = options.nowMs()
-      const cached = positive.get(parsed.tokenId, nowMs)
-      if (cached) return check(cached, parsed.secret)
-      if (negative.get(parsed.tokenId, nowMs)) return { ok: false, reason: 'unknown' }
       let record: TokenRecord | null
       try {
-        record = await lookup(parsed.tokenId)
+        record = await tokens.get(parsed.tokenId)
       } catch (error) {
         return { ok: false, reason: 'unavailable', error: error instanceof Error ? error : new Error(String(error)) }
       }
       return record ? check(record, parsed.secret) : { ok: false, reason: 'unknown' }
     },
-    size() {
-      return { positive: positive.size, negative: negative.size }
-    },
+    size: () => tokens.size(),
   }
 }
