@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import fc from 'fast-check'
-import type { Batch, BusRecord } from '@periscope/pipeline'
+import { BatchTooShort, type Batch, type BusRecord } from '@periscope/pipeline'
 import { createLogger } from '@periscope/runtime'
 import { createBatchWriter, type BatchWriterOptions } from './batch-writer.ts'
 import { createMemoryBudget } from './memory-budget.ts'
@@ -170,7 +170,8 @@ describe('createBatchWriter', () => {
     // a crashed life planned [0..5] and its insert landed
     await createBatchWriter(h.options()).handle(batchOf(records, 0))
     const writer = createBatchWriter(h.options({ maxIncompleteReplays: 2 }))
-    await expect(writer.handle(batchOf(records.slice(0, 3), 0))).rejects.toMatchObject({ code: 'PERISCOPE_ERR_INGEST_REPLAY_INCOMPLETE' })
+    // first short delivery: the bus is asked for the records through the range's end
+    await expect(writer.handle(batchOf(records.slice(0, 3), 0))).rejects.toMatchObject({ name: 'BatchTooShort', throughOffset: '5' })
     // second short delivery: fallback — written as it is under the old token (deduplicated here)
     await writer.handle(batchOf(records.slice(0, 3), 0))
     expect(h.store.deduplicated).toBe(1)
@@ -249,7 +250,8 @@ describe('createBatchWriter', () => {
           }
           let committed = 0
           let step = 0
-          let forceFull = false
+          /** the offset a refused short replay asked the bus to deliver through */
+          let lengthenThrough: number | undefined
           while (committed < records.length && step < 300) {
             const crash = crashes[step % crashes.length]!
             let count = 0
@@ -273,18 +275,18 @@ describe('createBatchWriter', () => {
                 return 'land-then-throw'
               }
             }
-            const length = forceFull ? 12 : lengths[step % lengths.length]!
+            const length = lengthenThrough !== undefined ? lengthenThrough - committed + 1 : lengths[step % lengths.length]!
             step++
             const batch = batchOf(records.slice(committed, committed + length), committed)
             try {
               await writer.handle(batch)
-              forceFull = false
+              lengthenThrough = undefined
               if (crash === 4) newLife()
               else committed += batch.records.length
             } catch (error) {
-              // a refused short replay is delivered again by the same life; anything else killed it
-              forceFull = (error as { code?: string }).code === 'PERISCOPE_ERR_INGEST_REPLAY_INCOMPLETE'
-              if (!forceFull) newLife()
+              // a refused short replay is delivered again lengthened, as the bus does; anything else killed it
+              lengthenThrough = error instanceof BatchTooShort ? Number(error.throughOffset) : undefined
+              if (lengthenThrough === undefined) newLife()
             }
           }
           expect(committed).toBe(records.length)

@@ -17,8 +17,11 @@
  *    (range-plan.ts). Rows are a pure function of the record (decode-record.ts), so the same
  *    range gives the same rows and the same token.
  * 3. A replay that ends inside a planned range is not written (that would drop the range's other
- *    rows as duplicates); the batch is refused and delivered again. Only if the bus keeps handing
- *    back a shorter batch (`maxIncompleteReplays` times) are the records taken as they are, under
+ *    rows as duplicates); the handler throws BatchTooShort and the bus delivers the partition
+ *    again lengthened through the range's last offset — a life with smaller batches than the one
+ *    that planned the range (another config, another fetch size) still writes it whole. Only if
+ *    the bus keeps handing back a shorter batch (`maxIncompleteReplays` deliveries: the records are
+ *    gone, or the range exceeds the bus's lengthening cap) are the records taken as they are, under
  *    the range's token, after a newer plan for the rest of the range is recorded: that may
  *    duplicate the rest of the range (counted, logged as an error) but never loses rows.
  *
@@ -32,13 +35,13 @@
  * paced (its next batch is ready, and could not join this insert anyway: the bus commits per batch).
  */
 import type { Signal, TableName } from '@periscope/model'
-import { createBackoff, createFlushPacer, deadLetterTopic, isFull, type BackoffOptions, type Batch, type BatchLimits, type Consumer, type DeadLetter, type SendOutcome } from '@periscope/pipeline'
+import { BatchTooShort, createBackoff, createFlushPacer, deadLetterTopic, isFull, type BackoffOptions, type Batch, type BatchLimits, type Consumer, type DeadLetter, type SendOutcome } from '@periscope/pipeline'
 import type { Logger } from '@periscope/runtime'
 import type { Store } from '@periscope/store'
 import { deadLetterOf } from './dead-letter.ts'
 import { insertDedupToken } from './dedup-token.ts'
 import { decodeRecord, tablesOf, type DecodedRecord } from './decode-record.ts'
-import { DeadLetterFailed, ReplayIncomplete, Stopping } from './errors.ts'
+import { DeadLetterFailed, Stopping } from './errors.ts'
 import type { IngestMetrics, RetriedStep } from './ingest-metrics.ts'
 import type { MemoryBudget } from './memory-budget.ts'
 import type { PartitionKey, RangeLedger } from './offset-ledger.ts'
@@ -208,9 +211,8 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
     const deliveries = state.incomplete?.first === pin.first ? state.incomplete.deliveries + 1 : 1
     state.incomplete = { first: pin.first, deliveries }
     if (deliveries < options.maxIncompleteReplays) {
-      logger.warn({ topic: batch.topic, partition: batch.partition, batchLast: last.toString(), range: `${pin.first}-${pin.last}` }, 'replayed batch ends inside a planned range; waiting for a longer delivery')
-      await sleep(Math.max(10, options.backoff.initialDelayMs), stopSignal)
-      throw new ReplayIncomplete(batch.topic, batch.partition, last.toString(), `${pin.first}-${pin.last}`, pin.last.toString())
+      metrics.batchLengthened(batch.topic)
+      throw new BatchTooShort(pin.last.toString())
     }
     // Fallback: the bus keeps delivering less than the planned range. Replace the range in the
     // ledger by two newer plans — the part in hand, keeping the old range's token, and the rest —

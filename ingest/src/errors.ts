@@ -2,8 +2,6 @@
  * Every error ingest raises, declared once. None reaches a client: they are thrown out of a
  * bus batch handler (so the batch is not committed and is delivered again) or at start.
  *
- *   PERISCOPE_ERR_INGEST_REPLAY_INCOMPLETE  a replayed batch ends inside a range planned before;
- *                                           it must be delivered again with more records
  *   PERISCOPE_ERR_INGEST_STOPPING           the batch was left unwritten because ingest is stopping
  *   PERISCOPE_ERR_INGEST_DEAD_LETTER_FAILED the dead-letter topic refused a record permanently
  *   PERISCOPE_ERR_INGEST_DEDUP_WINDOW_MISSING a table ingest writes would not drop replayed inserts
@@ -11,10 +9,6 @@
  */
 import { createError } from '@periscope/runtime'
 
-export const ReplayIncomplete = createError<[string, number, string, string, string]>(
-  'PERISCOPE_ERR_INGEST_REPLAY_INCOMPLETE',
-  '%s/%d: the batch ends at offset %s, inside the range %s planned before a crash or failure; waiting for it to be delivered again with offset %s',
-)
 export const Stopping = createError<[]>('PERISCOPE_ERR_INGEST_STOPPING', 'ingest is stopping; the batch is left for the next consumer', 503)
 export const DeadLetterFailed = createError<[string, string]>('PERISCOPE_ERR_INGEST_DEAD_LETTER_FAILED', 'the dead-letter topic %s refused a record: %s')
 export const DedupWindowMissing = createError<[string]>(

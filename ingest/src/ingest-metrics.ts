@@ -13,6 +13,8 @@ export interface IngestMetrics {
   deadLetter(topic: string, reason: DeadLetterReason): void
   /** a range re-inserted from the ledger after a crash or a failure (ClickHouse drops it if it landed before) */
   replayedRange(topic: string): void
+  /** a replayed batch ended inside a planned range; the bus was asked for a longer one */
+  batchLengthened(topic: string): void
   /** a replayed batch ended inside a planned range and was written as it was (may duplicate rows) */
   replayFallback(topic: string): void
   partitionPaused(topic: string, paused: boolean): void
@@ -40,6 +42,11 @@ export function createIngestMetrics(self: SelfMetrics, options: IngestMetricsOpt
   })
   const deadLetters = self.counter<'topic' | 'reason'>({ name: 'periscope_ingest_dead_letters_total', help: 'records sent to the dead-letter topic', labelNames: ['topic', 'reason'] })
   const replays = self.counter<'topic'>({ name: 'periscope_ingest_replayed_ranges_total', help: 'offset ranges inserted again as planned before a crash or failure', labelNames: ['topic'] })
+  const lengthened = self.counter<'topic'>({
+    name: 'periscope_ingest_batches_lengthened_total',
+    help: 'replayed batches that ended inside a planned range and were asked for again through its end',
+    labelNames: ['topic'],
+  })
   const fallbacks = self.counter<'topic'>({
     name: 'periscope_ingest_replay_fallbacks_total',
     help: 'replayed batches that ended inside a planned range and were written as they were (rows may be duplicated)',
@@ -73,6 +80,7 @@ export function createIngestMetrics(self: SelfMetrics, options: IngestMetricsOpt
     insertDone: (table, durationSeconds, outcome) => inserts.observe({ table, outcome }, durationSeconds),
     deadLetter: (topic, reason) => deadLetters.inc({ topic, reason }),
     replayedRange: (topic) => replays.inc({ topic }),
+    batchLengthened: (topic) => lengthened.inc({ topic }),
     replayFallback: (topic) => fallbacks.inc({ topic }),
     partitionPaused: (topic, isPaused) => paused.inc({ topic }, isPaused ? 1 : -1),
     retried: (step) => retries.inc({ step }),

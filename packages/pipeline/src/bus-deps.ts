@@ -17,6 +17,8 @@ export type BusCounterName =
   | 'records_consumed'
   /** eachBatch calls that threw; their batch is delivered again */
   | 'batches_failed'
+  /** batches delivered again lengthened, because their handler threw BatchTooShort */
+  | 'batches_lengthened'
   /** Kafka: consumers rebuilt after kafkajs crashed without restarting itself (e.g. evicted member) */
   | 'consumer_restarts'
   /** records published to a dead-letter topic */

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { pino } from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
-import { HEADERS, type Batch, type Bus, type BusRecord, type Consumer } from './bus.ts'
+import { BatchTooShort, HEADERS, type Batch, type Bus, type BusRecord, type Consumer } from './bus.ts'
 import type { BusConfig } from './bus-config.ts'
 import { sendToDeadLetters } from './bus-dead-letter.ts'
 import { openBus } from './open-bus.ts'
@@ -171,6 +171,44 @@ export function registerBusContract(target: BusContractTarget): void {
       await waitFor('the new records again', () => lastSeen.length >= 5)
       await sleep(500)
       expect(lastSeen.map((s) => s.value).sort()).toEqual(['new-0', 'new-1', 'new-2', 'new-3', 'new-4'])
+    })
+
+    it('delivers a batch again lengthened through the offset its handler asks for, committing nothing meanwhile', async () => {
+      const bus = await open()
+      const topic = uniqueTopic('lengthen')
+      await bus.ensureTopics([topic])
+      const value = (i: number) => `r${i}`
+      // one key: one partition, offsets in send order
+      await sendOk(bus, topic, Array.from({ length: 25 }, (_, i) => rec('one', value(i))))
+      const deliveries: string[][] = []
+      const committedValues: string[] = []
+      /** asks, by record value, for the batch to run through that record */
+      const wants = new Map<string, string>([
+        [value(0), value(24)], // the bus holds the rest already (maxBatchRecords is 10)
+        [value(25), value(40)], // records 33..40 are sent only after the request: carried on
+      ])
+      let base: bigint | undefined
+      await consume(bus, 'lengthen', topic, async (batch) => {
+        const values = batch.records.map((r) => r.value.toString())
+        deliveries.push(values)
+        // one partition, records in send order: record i is at offset base + i
+        base ??= BigInt(batch.records[0]!.offset)
+        const through = wants.get(values[0]!)
+        if (through !== undefined && !values.includes(through)) throw new BatchTooShort(String(base + BigInt(through.slice(1))))
+        committedValues.push(...values)
+      })
+      await waitFor('records 0..24 handled', () => committedValues.length >= 25, 30_000, () => JSON.stringify(deliveries))
+      // the first delivery (≤ 10 records) was refused and came again from record 0 through record 24
+      expect(deliveries[0]!.length).toBeLessThanOrEqual(10)
+      expect(deliveries[1]).toEqual(Array.from({ length: 25 }, (_, i) => value(i)))
+      await sendOk(bus, topic, Array.from({ length: 8 }, (_, i) => rec('one', value(25 + i))))
+      await waitFor('a delivery of record 25', () => deliveries.some((d) => d[0] === value(25)))
+      await sleep(300)
+      await sendOk(bus, topic, Array.from({ length: 8 }, (_, i) => rec('one', value(33 + i))))
+      await waitFor('records 25..40 handled', () => committedValues.length >= 41, 30_000, () => JSON.stringify(deliveries.slice(-3)))
+      // handled in order, each once, the 25..40 batch whole; nothing after record 24 was handled before it
+      expect(committedValues).toEqual(Array.from({ length: 41 }, (_, i) => value(i)))
+      expect(deliveries.at(-1)).toEqual(Array.from({ length: 16 }, (_, i) => value(25 + i)))
     })
 
     it('pauses and resumes single partitions', async () => {

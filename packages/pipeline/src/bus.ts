@@ -11,6 +11,11 @@
  * - A consumer's offset for a partition is committed only after `eachBatch` resolved for the
  *   batch, so delivery is at-least-once; a handler that throws leaves the offset where it was and
  *   the batch is delivered again.
+ * - A handler that needs the records after its batch to make progress (ingest: a batch that ends
+ *   inside an insert range planned by an earlier delivery) throws `BatchTooShort(throughOffset)`:
+ *   the partition is delivered again from the same first offset, at once and not counted as a
+ *   failure, with every record up to `throughOffset` that the log still holds — even beyond
+ *   maxBatchRecords, up to MAX_EXTENDED_BATCH_BYTES. Nothing is committed meanwhile.
  */
 
 export const TOPICS = {
@@ -63,10 +68,25 @@ export interface Batch {
   highWatermark: string
 }
 
+/** the most bytes a batch lengthened by BatchTooShort holds (one record may exceed it) */
+export const MAX_EXTENDED_BATCH_BYTES = 64 * 1024 * 1024
+
+/**
+ * Thrown by an `eachBatch` handler that cannot make progress before it sees the records up to
+ * `throughOffset` (inclusive): the bus delivers the partition again from the batch's first offset,
+ * lengthened through that offset (see the contract above).
+ */
+export class BatchTooShort extends Error {
+  override readonly name = 'BatchTooShort'
+  constructor(readonly throughOffset: string) {
+    super(`the batch must run through offset ${throughOffset}`)
+  }
+}
+
 export interface ConsumerRunOptions {
   groupId: string
   topics: string[]
-  /** resolve to commit the batch; throw to have it delivered again */
+  /** resolve to commit the batch; throw to have it delivered again (BatchTooShort: lengthened) */
   eachBatch(batch: Batch): Promise<void>
 }
 

@@ -9,6 +9,13 @@
  * - A chunk whose handler threw is delivered again: the partition is sought back to the chunk's
  *   first offset (which, without auto-commit, only moves the fetch position), after a backoff that
  *   doubles per consecutive failure, with heartbeats during it.
+ * - A chunk whose handler threw BatchTooShort(through) is handed over again at once, lengthened
+ *   through that offset: from the same kafkajs batch when it holds the offset; otherwise the rest
+ *   of the batch is carried (resolved so kafkajs fetches on, but not committed) and put in front of
+ *   the partition's next batch — if that batch continues after it; a batch from elsewhere (a seek
+ *   back, a rejoin from the committed offset) drops the carry. Lengthening stops at
+ *   MAX_EXTENDED_BATCH_BYTES or when the handler asks again for no further offset: then the chunk
+ *   fails as usual.
  * - Heartbeats run every heartbeatIntervalMs while a handler works, so a long batch does not get the
  *   member evicted. A chunk's offset is resolved only after its commit succeeded; a refused commit
  *   (evicted: UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS) seeks the partition back
@@ -22,7 +29,7 @@
  */
 import type { Admin, EachBatchPayload, Consumer as KafkaConsumer, Kafka, KafkaMessage } from 'kafkajs'
 import type { Logger } from 'pino'
-import type { ConsumedRecord, Consumer, ConsumerRunOptions, PartitionLag } from './bus.ts'
+import { BatchTooShort, MAX_EXTENDED_BATCH_BYTES, type ConsumedRecord, type Consumer, type ConsumerRunOptions, type PartitionLag } from './bus.ts'
 import type { ResolvedKafkaBusConfig } from './bus-config.ts'
 import type { BusCounters } from './bus-deps.ts'
 import { setHeader } from './bus-headers.ts'
@@ -40,6 +47,8 @@ export async function startKafkaConsumer(deps: KafkaConsumerDeps): Promise<Consu
   const { kafka, options, settings, logger, counters } = deps
   let assigned: Array<{ topic: string; partition: number }> = []
   const failures = new Map<string, number>()
+  /** per partition: fetched messages a handler asked to see more after (BatchTooShort), not committed */
+  const carried = new Map<string, KafkaMessage[]>()
   /** partitions paused by the host: re-applied to a restarted member */
   const paused = new Map<string, { topic: string; partition: number }>()
   let current: KafkaConsumer
@@ -120,15 +129,33 @@ export async function startKafkaConsumer(deps: KafkaConsumerDeps): Promise<Consu
   async function eachBatch(consumer: KafkaConsumer, { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch
     const key = `${topic}/${partition}`
-    for (let start = 0; start < batch.messages.length; start += settings.maxBatchRecords) {
+    const messages = withCarry(key, batch.messages)
+    /** the chunk starting at `start` runs through this offset (BatchTooShort) */
+    let lengthenThrough: bigint | undefined
+    for (let start = 0; start < messages.length; ) {
       if (!isRunning() || isStale()) return
-      const chunk = batch.messages.slice(start, start + settings.maxBatchRecords)
+      const end = lengthenThrough === undefined ? start + settings.maxBatchRecords : lengthenedEnd(messages, start, lengthenThrough)
+      const chunk = messages.slice(start, end)
       const first = chunk[0]!.offset
       const last = chunk[chunk.length - 1]!.offset
       const beat = setInterval(() => void heartbeat().catch(() => undefined), settings.heartbeatIntervalMs)
       try {
         await options.eachBatch({ topic, partition, records: chunk.map(toRecord), highWatermark: batch.highWatermark })
       } catch (error) {
+        const through = error instanceof BatchTooShort ? BigInt(error.throughOffset) : undefined
+        if (through !== undefined && through > BigInt(last) && (lengthenThrough === undefined || through > lengthenThrough)) {
+          counters.add('batches_lengthened')
+          const lastFetched = messages[messages.length - 1]!
+          if (BigInt(lastFetched.offset) >= through || sizeBytes(messages, start) >= MAX_EXTENDED_BATCH_BYTES) {
+            lengthenThrough = through
+            continue
+          }
+          // the offset is not fetched yet: fetch on (resolve, do not commit) and hand the chunk over
+          // again in front of the next batch
+          carried.set(key, messages.slice(start))
+          resolveOffset(lastFetched.offset)
+          return
+        }
         const count = (failures.get(key) ?? 0) + 1
         failures.set(key, count)
         const backoffMs = Math.min(settings.maxRetryBackoffMs, settings.retryBackoffMs * 2 ** (count - 1))
@@ -158,10 +185,21 @@ export async function startKafkaConsumer(deps: KafkaConsumerDeps): Promise<Consu
         }
         throw error
       }
-      // resolved only once committed, so the local fetch position never passes an uncommitted chunk
+      // resolved only once committed, so the local fetch position never passes an uncommitted
+      // chunk (except a carried one, which is in memory and handed over next)
       resolveOffset(last)
       consecutiveRestarts = 0
+      start = end
+      lengthenThrough = undefined
     }
+  }
+
+  /** the partition's carried messages in front of `messages`, when `messages` continue after them */
+  function withCarry(key: string, messages: KafkaMessage[]): KafkaMessage[] {
+    const carry = carried.get(key)
+    carried.delete(key)
+    if (!carry || messages.length === 0) return messages
+    return BigInt(messages[0]!.offset) > BigInt(carry[carry.length - 1]!.offset) ? [...carry, ...messages] : messages
   }
 
   current = await createMember()
@@ -211,6 +249,27 @@ export async function startKafkaConsumer(deps: KafkaConsumerDeps): Promise<Consu
       return stopped
     },
   }
+}
+
+/** the end index of a chunk from `start` running through offset `through`, within MAX_EXTENDED_BATCH_BYTES */
+function lengthenedEnd(messages: readonly KafkaMessage[], start: number, through: bigint): number {
+  let end = start
+  let bytes = 0
+  while (end < messages.length && BigInt(messages[end]!.offset) <= through && (end === start || bytes < MAX_EXTENDED_BATCH_BYTES)) {
+    bytes += messageBytes(messages[end]!)
+    end++
+  }
+  return end
+}
+
+function sizeBytes(messages: readonly KafkaMessage[], start: number): number {
+  let bytes = 0
+  for (let i = start; i < messages.length; i++) bytes += messageBytes(messages[i]!)
+  return bytes
+}
+
+function messageBytes(message: KafkaMessage): number {
+  return (message.value?.length ?? 0) + (message.key?.length ?? 0)
 }
 
 function toRecord(message: KafkaMessage): ConsumedRecord {

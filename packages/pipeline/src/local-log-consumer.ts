@@ -10,12 +10,15 @@
  * - A lane's offset is committed (durably, see local-log-offsets.ts) only after `eachBatch`
  *   resolved. A batch whose handler threw is delivered again from the same position after a
  *   backoff that doubles per failure (retryBackoffMs … maxRetryBackoffMs).
- * - Reads are bounded: at most maxBatchRecords records and about maxBatchBytes bytes per batch.
+ * - Reads are bounded: at most maxBatchRecords records and about maxBatchBytes bytes per batch,
+ *   except a batch delivered again lengthened (its handler threw BatchTooShort): it runs through
+ *   the offset asked for, within MAX_EXTENDED_BATCH_BYTES. A handler that throws BatchTooShort for
+ *   a batch already lengthened that far (or as far as the log or the cap allow) fails as usual.
  * - Partitions are assigned per topic, range-style: partition i of a topic goes to the
  *   (i mod n)-th of the n members subscribed to it, in join order.
  */
 import type { Logger } from 'pino'
-import type { Consumer, ConsumerRunOptions, PartitionLag } from './bus.ts'
+import { BatchTooShort, MAX_EXTENDED_BATCH_BYTES, type Consumer, type ConsumerRunOptions, type PartitionLag } from './bus.ts'
 import type { BusCounters } from './bus-deps.ts'
 import type { OffsetStore } from './local-log-offsets.ts'
 import type { PartitionLog, ReadPosition } from './local-log-partition.ts'
@@ -36,6 +39,8 @@ interface Lane {
   cursor: ReadPosition | null
   failures: number
   retryAtMs: number
+  /** the next read runs through this offset (BatchTooShort), null: an ordinary read */
+  lengthenThrough: number | null
 }
 
 interface Member {
@@ -104,7 +109,7 @@ export function createLocalGroups(deps: {
       const g = group
       for (const log of logs) {
         const key = laneKey(log.topic, log.partition)
-        if (!g.lanes.has(key)) g.lanes.set(key, { key, log, owner: null, busy: false, cursor: null, failures: 0, retryAtMs: 0 })
+        if (!g.lanes.has(key)) g.lanes.set(key, { key, log, owner: null, busy: false, cursor: null, failures: 0, retryAtMs: 0, lengthenThrough: null })
       }
 
       let stopped = false
@@ -145,7 +150,13 @@ export function createLocalGroups(deps: {
       async function processLane(lane: Lane): Promise<void> {
         const { topic, partition } = lane.log
         const start = lane.cursor ?? lane.log.positionAt(committedOrStart(g, lane))
-        const read = await lane.log.read(start, { maxRecords: settings.maxBatchRecords, maxBytes: settings.maxBatchBytes })
+        const through = lane.lengthenThrough
+        lane.lengthenThrough = null
+        const limits =
+          through !== null && through >= start.offset
+            ? { maxRecords: Math.max(settings.maxBatchRecords, through - start.offset + 1), maxBytes: Math.max(settings.maxBatchBytes, MAX_EXTENDED_BATCH_BYTES) }
+            : { maxRecords: settings.maxBatchRecords, maxBytes: settings.maxBatchBytes }
+        const read = await lane.log.read(start, limits)
         if (read.skippedRecords > 0) {
           counters.add('records_skipped_unconsumed', read.skippedRecords)
           logger.warn(
@@ -166,6 +177,12 @@ export function createLocalGroups(deps: {
         } catch (error) {
           // the batch is delivered again from `start`; the cursor stays where it was
           lane.cursor = start
+          const lastOffset = Number(read.records[read.records.length - 1]!.offset)
+          if (error instanceof BatchTooShort && Number(error.throughOffset) > lastOffset && (through === null || Number(error.throughOffset) > through)) {
+            lane.lengthenThrough = Number(error.throughOffset)
+            counters.add('batches_lengthened')
+            return
+          }
           lane.failures++
           const backoffMs = Math.min(settings.maxRetryBackoffMs, settings.retryBackoffMs * 2 ** (lane.failures - 1))
           lane.retryAtMs = Date.now() + backoffMs
