@@ -5,7 +5,7 @@
  *   node --import tsx collector/src/main.ts
  */
 import { createLogger, createSelfMetrics, onShutdown, ConfigError } from '@periscope/runtime'
-import { openBus, TOPICS } from '@periscope/pipeline'
+import { busEventsMetric, createBusCounters, openBus, TOPICS } from '@periscope/pipeline'
 import { assertSchemaCurrent, openStore } from '@periscope/store'
 import { build } from './app.ts'
 import { loadCollectorConfig } from './config.ts'
@@ -25,7 +25,8 @@ async function main(): Promise<void> {
 
   const store = await openStore(config.store)
   await assertSchemaCurrent(store)
-  const bus = await openBus(config.bus, { logger })
+  const busCounters = createBusCounters()
+  const bus = await openBus(config.bus, { logger, counters: busCounters })
   await bus.ensureTopics(Object.values(TOPICS))
 
   const tenants = createTenantResolver({
@@ -35,7 +36,9 @@ async function main(): Promise<void> {
     negativeTtlMs: config.keys.negativeCacheTtlMs,
     maxEntries: config.keys.cacheMaxEntries,
   })
-  const app = await build({ config, logger, bus, tenants, metrics: createSelfMetrics({ service: 'collector' }) })
+  const metrics = createSelfMetrics({ service: 'collector' })
+  metrics.counts(busEventsMetric(busCounters))
+  const app = await build({ config, logger, bus, tenants, metrics })
 
   onShutdown(
     { logger, timeoutMs: config.shutdownTimeoutMs },

@@ -19,7 +19,7 @@ import { build as buildCollector, createStoreApiKeySource, createTenantResolver 
 import { build as buildIngest, settingsOf, type Ingest } from '@periscope/ingest/app'
 import { build as buildQueryApi } from '@periscope/query-api/app'
 import { startEvaluatorFromConfig, type Evaluator } from '@periscope/query-api/evaluator'
-import { openBus, TOPICS, type Bus } from '@periscope/pipeline'
+import { busEventsMetric, createBusCounters, openBus, TOPICS, type Bus } from '@periscope/pipeline'
 import { createSelfMetrics, type Logger, type ShutdownStep } from '@periscope/runtime'
 import { migrate, openStore, type Store } from '@periscope/store'
 import type { AllInOneConfig } from './config.ts'
@@ -65,7 +65,8 @@ export async function startPlatform(config: AllInOneConfig, store: Store, logger
     for (const step of started.reverse()) await step().catch(() => {})
   }
   try {
-    const bus = await openBus(config.bus, { logger: loggers.bus })
+    const busCounters = createBusCounters()
+    const bus = await openBus(config.bus, { logger: loggers.bus, counters: busCounters })
     started.push(() => bus.close())
     await bus.ensureTopics(Object.values(TOPICS))
 
@@ -81,7 +82,10 @@ export async function startPlatform(config: AllInOneConfig, store: Store, logger
     started.push(() => collector.close())
 
     // ---- ingest: bus → store --------------------------------------------------------------------
-    const ingest = buildIngest({ config: settingsOf(config.ingest), logger: loggers.ingest, bus, store, metrics: createSelfMetrics({ service: 'ingest' }) })
+    // the one bus of this process is counted on ingest's /metrics (its consumer side, and the collector's sends)
+    const ingestMetrics = createSelfMetrics({ service: 'ingest' })
+    ingestMetrics.counts(busEventsMetric(busCounters))
+    const ingest = buildIngest({ config: settingsOf(config.ingest), logger: loggers.ingest, bus, store, metrics: ingestMetrics })
     started.push(() => ingest.stop())
     started.push(() => ingest.app.close())
     await ingest.start()

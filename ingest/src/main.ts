@@ -6,7 +6,7 @@
  *   node --import tsx ingest/src/main.ts
  */
 import { ConfigError, createLogger, createSelfMetrics, onShutdown } from '@periscope/runtime'
-import { openBus } from '@periscope/pipeline'
+import { busEventsMetric, createBusCounters, openBus } from '@periscope/pipeline'
 import { assertSchemaCurrent, openStore } from '@periscope/store'
 import { build } from './app.ts'
 import { loadIngestConfig, settingsOf } from './config.ts'
@@ -24,8 +24,11 @@ async function main(): Promise<void> {
 
   const store = await openStore(config.store)
   await assertSchemaCurrent(store)
-  const bus = await openBus(config.bus)
-  const ingest = build({ config: settingsOf(config), logger, bus, store, metrics: createSelfMetrics({ service: 'ingest' }) })
+  const busCounters = createBusCounters()
+  const bus = await openBus(config.bus, { logger, counters: busCounters })
+  const metrics = createSelfMetrics({ service: 'ingest' })
+  metrics.counts(busEventsMetric(busCounters))
+  const ingest = build({ config: settingsOf(config), logger, bus, store, metrics })
 
   onShutdown(
     { logger, timeoutMs: config.shutdownTimeoutMs },

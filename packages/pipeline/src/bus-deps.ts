@@ -73,3 +73,16 @@ export function resolveBusDeps(deps: BusDeps | undefined): ResolvedBusDeps {
     counters: deps?.counters ?? createBusCounters(),
   }
 }
+
+/**
+ * The bus's counters as one Prometheus counter, `periscope_bus_events_total{event="<name>"}`, for a
+ * host's self metrics: `metrics.counts(busEventsMetric(counters))` (@periscope/runtime).
+ */
+export function busEventsMetric(counters: BusCounters): { name: string; help: string; labelName: 'event'; read: () => Partial<Record<BusCounterName, number>> } {
+  return {
+    name: 'periscope_bus_events_total',
+    help: 'bus events by name: records sent and consumed, failed sends and batches, lengthened batches, consumer restarts, dead letters, local log repairs and syncs',
+    labelName: 'event',
+    read: () => counters.snapshot(),
+  }
+}

@@ -25,6 +25,19 @@ describe('createSelfMetrics', () => {
     expect(text).toContain('periscope_test_duration_seconds_count{service="collector"} 2')
   })
 
+  it('exposes counts kept elsewhere as a counter read at scrape time', async () => {
+    const metrics = createSelfMetrics({ service: 'ingest', defaultMetrics: false })
+    const kept: Record<string, number> = { records_sent: 2 }
+    metrics.counts({ name: 'periscope_test_events_total', help: 'Events.', labelName: 'event', read: () => kept })
+    expect(await metrics.text()).toContain('periscope_test_events_total{event="records_sent",service="ingest"} 2')
+    kept.records_sent = 5
+    kept.consumer_restarts = 1
+    const text = await metrics.text()
+    expect(text).toContain('# TYPE periscope_test_events_total counter')
+    expect(text).toContain('periscope_test_events_total{event="records_sent",service="ingest"} 5')
+    expect(text).toContain('periscope_test_events_total{event="consumer_restarts",service="ingest"} 1')
+  })
+
   it('keeps registries apart and includes process metrics by default', async () => {
     const a = createSelfMetrics({ service: 'a' })
     const b = createSelfMetrics({ service: 'b' })

@@ -26,11 +26,23 @@ export interface GaugeOptions<L extends string> extends MetricOptions<L> {
   readonly collect?: (gauge: Gauge<L>) => void | Promise<void>
 }
 
+/** Counts kept elsewhere (e.g. the bus's counters), exposed as one counter with one label. */
+export interface CountsOptions<L extends string> {
+  readonly name: string
+  readonly help: string
+  /** the label whose value is each count's name */
+  readonly labelName: L
+  /** read at scrape time; each value only ever grows */
+  readonly read: () => Readonly<Partial<Record<string, number>>>
+}
+
 export interface SelfMetrics {
   readonly registry: Registry
   counter<L extends string = never>(options: MetricOptions<L>): Counter<L>
   gauge<L extends string = never>(options: GaugeOptions<L>): Gauge<L>
   histogram<L extends string = never>(options: HistogramOptions<L>): Histogram<L>
+  /** A counter whose values are read at scrape time from counts kept elsewhere. */
+  counts<L extends string>(options: CountsOptions<L>): Counter<L>
   /** The exposition body for /metrics. */
   text(): Promise<string>
   /** The Content-Type for that body. */
@@ -85,6 +97,22 @@ export function createSelfMetrics(options: SelfMetricsOptions): SelfMetrics {
         labelNames: check(o.name, o.labelNames) as L[],
         registers: [registry],
         ...(o.buckets === undefined ? {} : { buckets: [...o.buckets] }),
+      })
+    },
+    counts<L extends string>(o: CountsOptions<L>): Counter<L> {
+      const read = o.read
+      const labelName = o.labelName
+      return new Counter<L>({
+        name: o.name,
+        help: o.help,
+        labelNames: check(o.name, [labelName]) as L[],
+        registers: [registry],
+        collect(this: Counter<L>) {
+          this.reset()
+          for (const [name, value] of Object.entries(read())) {
+            if (value !== undefined && value > 0) this.inc({ [labelName]: name } as Partial<Record<L, string>>, value)
+          }
+        },
       })
     },
     text: () => registry.metrics(),
