@@ -19,7 +19,10 @@ describe('ingest SIGKILLed mid-stream 20× (full)', () => {
       const result = await ingestKills({
         kills: 20,
         bus: { kind: 'kafka', busConfig: (clientId) => kafkaBus(broker.brokers, clientId) },
+        // ~400 spans/s in the background: each life spends ~20 s rejoining the group (the killed
+        // member's session must expire), so a faster producer outruns the lives' catch-up
         recordsPerChunk: 40,
+        produceEveryMs: 1_000,
         spansPerRecord: 10,
         minLifeMs: 1500,
         maxLifeMs: 3500,

@@ -24,6 +24,8 @@ export interface IngestKillsOptions {
   bus: 'local' | { kind: 'kafka'; busConfig: (clientId: string) => BusConfig }
   /** records appended per life (local) or per background chunk (Kafka) */
   recordsPerChunk: number
+  /** Kafka: a background chunk every this many ms (bounded: about 20 s pass per life while the group rejoins) */
+  produceEveryMs?: number
   spansPerRecord: number
   /** how long a life runs before its SIGKILL: uniform in [minLifeMs, maxLifeMs] after it serves */
   minLifeMs: number
@@ -83,7 +85,7 @@ export async function ingestKills(o: IngestKillsOptions): Promise<IngestKillsRes
       producing = (async () => {
         while (!stopProducing) {
           await appendChunk(p)
-          await sleep(300)
+          await sleep(o.produceEveryMs ?? 300)
         }
       })()
     }
@@ -109,7 +111,7 @@ export async function ingestKills(o: IngestKillsOptions): Promise<IngestKillsRes
     const expected = produced * o.spansPerRecord
     current = await startService({ name: 'ingest', config: lifeConfig(), dir: ws.root })
     // rows_written counts this life only: the earlier lives wrote the rest, so lag alone decides
-    await waitDrained(current, 0, 120_000)
+    await waitDrained(current, 0, 240_000)
     const stopped = await current.stop()
     if (stopped.code !== 0) throw new Error(`ingest did not stop cleanly (${stopped.code ?? stopped.signal}):\n${current.output()}`)
     step('drained and stopped')
