@@ -22,7 +22,7 @@ export const PanelQuery = Type.Union([
       source: Type.Literal('signals'),
       service: Name,
       operation: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-      signals: Type.Array(Type.Union(PANEL_SIGNALS.map((s) => Type.Literal(s))), { minItems: 1, maxItems: 9 }),
+      signals: Type.Array(Type.Enum(PANEL_SIGNALS), { minItems: 1, maxItems: 9 }),
     },
     { additionalProperties: false },
   ),
@@ -31,7 +31,7 @@ export const PanelQuery = Type.Union([
     {
       source: Type.Literal('metrics'),
       name: Type.String({ minLength: 1, maxLength: 512 }),
-      aggregation: Type.Optional(Type.Union(AGGREGATIONS.map((a) => Type.Literal(a)))),
+      aggregation: Type.Optional(Type.Enum(AGGREGATIONS)),
       groupBy: Type.Optional(Type.Array(Label, { maxItems: 5 })),
       labels: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 256 }), Type.String({ maxLength: 4096 }), { maxProperties: 8 })),
     },
@@ -64,7 +64,7 @@ export const Panel = Type.Object(
   {
     id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
     title: Type.String({ maxLength: 256 }),
-    type: Type.Union(PANEL_TYPES.map((t) => Type.Literal(t))),
+    type: Type.Enum(PANEL_TYPES),
     query: PanelQuery,
     layout: Type.Object(
       {

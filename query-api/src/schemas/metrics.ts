@@ -32,7 +32,7 @@ export const MetricQuery = Type.Object(
     ...TimeRangeQuery,
     name: Type.String({ minLength: 1, maxLength: 512 }),
     aggregation: Type.Optional(
-      Type.Union(AGGREGATIONS.map((a) => Type.Literal(a)), {
+      Type.Enum(AGGREGATIONS, {
         description:
           'gauges: sum (of each series’ last value), avg, min, max (default avg); counters: rate (default), sum, avg, min, max; ' +
           'histograms: p50, p90, p95, p99 (default p95), rate (observations/s), avg; exponential histograms and summaries: rate, avg (default avg)',
