@@ -36,6 +36,14 @@ export function createAgentMetrics(self: SelfMetrics) {
       possibleLossBytes: self.counter({ name: 'periscope_agent_file_tail_copytruncate_possible_loss_bytes_total', help: 'Bytes written after the last read and before a truncation, found in the rotated copy: never read' }),
       possibleLossLines: self.counter({ name: 'periscope_agent_file_tail_copytruncate_possible_loss_lines_total', help: 'Lines written after the last read and before a truncation, found in the rotated copy: never read' }),
       unknownLoss: self.counter({ name: 'periscope_agent_file_tail_copytruncate_unknown_loss_total', help: 'Truncations whose rotated copy was not found, so the size of the loss is unknown' }),
+      missingFiles: self.counter({
+        name: 'periscope_agent_file_tail_missing_files_total',
+        help: 'Checkpointed files gone when the agent came back (rotated and deleted, compressed or moved away meanwhile): lines written after the checkpoint were not read',
+      }),
+      unseenGenerations: self.counter({
+        name: 'periscope_agent_file_tail_unseen_generations_total',
+        help: 'Rotated files never seen at their watched path (rotated more than once between discoveries or while the agent was down), found in its directory and read from their start',
+      }),
       rotations: self.counter({ name: 'periscope_agent_file_tail_rotations_total', help: 'Tailed files that were renamed or deleted and then read to their end' }),
       truncatedRecords: self.counter({ name: 'periscope_agent_file_tail_truncated_records_total', help: 'Records cut at the line or multi-line byte bound' }),
       skippedBytes: self.counter({ name: 'periscope_agent_file_tail_skipped_bytes_total', help: 'Bytes of over-long lines beyond the bound, not shipped' }),

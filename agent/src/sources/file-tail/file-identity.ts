@@ -30,6 +30,52 @@ export async function fingerprintMatches(handle: FileHandle, sizeBytes: number, 
   return actual.bytes === expected.bytes && actual.crc === expected.crc
 }
 
+/** Whether the file at `path` still holds exactly what `position` described: its size and first bytes. */
+export async function unchangedSince(path: string, position: { offset: number; fingerprintBytes: number; fingerprintCrc: number }): Promise<boolean> {
+  let handle: FileHandle | undefined
+  try {
+    handle = await open(path, 'r')
+    const { size } = await handle.stat()
+    return size === position.offset && (await fingerprintMatches(handle, size, { bytes: position.fingerprintBytes, crc: position.fingerprintCrc }))
+  } catch {
+    return false
+  } finally {
+    await handle?.close()
+  }
+}
+
+/** Whether the file at `path` begins with the bytes one of `fingerprints` describes (it is a copy of that file). */
+export async function beginsLikeAny(path: string, fingerprints: Iterable<Fingerprint>): Promise<boolean> {
+  let handle: FileHandle | undefined
+  try {
+    handle = await open(path, 'r')
+    const { size } = await handle.stat()
+    for (const fingerprint of fingerprints) {
+      // an empty fingerprint describes nothing (and would match every file)
+      if (fingerprint.bytes > 0 && (await fingerprintMatches(handle, size, fingerprint))) return true
+    }
+    return false
+  } catch {
+    return false
+  } finally {
+    await handle?.close()
+  }
+}
+
+/** The identity and end of the file at `path` now: a position at its end. */
+export async function endOf(path: string): Promise<{ dev: number; ino: number; size: number; fingerprint: Fingerprint } | undefined> {
+  let handle: FileHandle | undefined
+  try {
+    handle = await open(path, 'r')
+    const st = await handle.stat()
+    return { dev: st.dev, ino: st.ino, size: st.size, fingerprint: await readFingerprint(handle, st.size) }
+  } catch {
+    return undefined
+  } finally {
+    await handle?.close()
+  }
+}
+
 /** A file in `dir` with this device and inode (a file renamed by rotation), if any. */
 export async function findByInode(dir: string, dev: number, ino: number): Promise<string | undefined> {
   let names: string[]

@@ -96,13 +96,13 @@ export function withServiceName(base: Resource, serviceName: string): Resource {
   return { ...base, attributes }
 }
 
-/** Counts (and logs) a truncation: the lost lines when the rotated copy is found, else an unknown loss. */
+/** Counts (and logs) a truncation: the lost lines when the rotated copy is found, else an unknown loss. Returns the copy's path, if found. */
 export async function reportTruncation(
   path: string,
   fingerprint: Fingerprint,
   readOffset: number,
   deps: { metrics: AgentMetrics['fileTail']; counters: ComponentCounters; logger: Logger },
-): Promise<void> {
+): Promise<string | undefined> {
   deps.metrics.copytruncate.inc()
   const loss = await measureTruncationLoss(path, fingerprint, readOffset)
   if (loss.lostBytes !== undefined) {
@@ -110,8 +110,9 @@ export async function reportTruncation(
     deps.metrics.possibleLossLines.inc(loss.lostLines ?? 0)
     if (loss.lostLines) deps.counters.dropped(loss.lostLines, 'copytruncate')
     deps.logger.warn({ path, copy: loss.copyPath, lostBytes: loss.lostBytes, lostLines: loss.lostLines }, 'file was truncated (copytruncate); lines written since the last read were not shipped')
-  } else {
-    deps.metrics.unknownLoss.inc()
-    deps.logger.warn({ path }, 'file was truncated and its rotated copy was not found; lines written since the last read may be lost')
+    return loss.copyPath
   }
+  deps.metrics.unknownLoss.inc()
+  deps.logger.warn({ path }, 'file was truncated and its rotated copy was not found; lines written since the last read may be lost')
+  return undefined
 }

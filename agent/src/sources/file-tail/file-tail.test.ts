@@ -121,6 +121,31 @@ describe('file_tail', () => {
     await tail.stop()
   })
 
+  it('reads a generation rotated away between two discoveries from its start, and no file twice', async () => {
+    const path = join(dir, 'app.log')
+    await writeFile(path, text(lines(1, 3)))
+    const { tail, buffer, metrics } = await setup()
+    await tail.pollOnce()
+    // rotated twice before the next discovery: the middle file never sits at app.log when it looks
+    await rename(path, join(dir, 'app.log.1'))
+    await writeFile(path, text(lines(4, 6)))
+    await rename(join(dir, 'app.log.1'), join(dir, 'app.log.2'))
+    await rename(path, join(dir, 'app.log.1'))
+    await writeFile(path, text(lines(7, 8)))
+    await tail.pollOnce()
+    nowMs += 2000
+    // the rotated files, read to their end, close; later discoveries must not read them again
+    await tail.pollOnce()
+    await tail.pollOnce()
+    nowMs += 2000
+    await tail.pollOnce()
+    expect(buffer.bodies().sort()).toEqual(lines(1, 8).sort())
+    expect(tail.trackedPaths()).toEqual([path])
+    expect((await metrics.fileTail.unseenGenerations.get()).values[0]!.value).toBe(1)
+    expect((await metrics.fileTail.rotations.get()).values[0]!.value).toBe(2)
+    await tail.stop()
+  })
+
   it('detects copytruncate, restarts at 0 and counts the lines it could not read', async () => {
     const path = join(dir, 'app.log')
     await writeFile(path, text(lines(1, 3)))

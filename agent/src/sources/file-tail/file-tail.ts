@@ -19,20 +19,21 @@
  * Rotation. Files are tracked by (device, inode). A file renamed away (logrotate's default
  * create mode) or deleted keeps being read through its open descriptor to its end and closed
  * once it stayed there for `orphanIdleMs`; the new file at the path is a new inode and is read
- * from 0. After a restart, a checkpointed inode no longer at a globbed path is looked for in its
- * old directory (app.log → app.log.1) and drained from its resume position.
+ * from 0. A closed file is remembered as finished while it exists. Which files are tracked, and
+ * from where, is discovery.ts: after a restart a checkpointed inode is looked for in its
+ * directory under any name (app.log → app.log.1 → app.log.2) and drained from its resume
+ * position, one that is gone is counted and logged, and generations no discovery saw at a
+ * globbed path (rotated twice between two discoveries or while we were down) are read from 0.
  * copytruncate: a file that got shorter than our offset (or whose first bytes changed) was
  * truncated; we restart at 0 and count the lines written between our last read and the
  * truncation, measured in the rotated copy when it can be found — that loss is inherent to
- * copytruncate and is reported, not hidden.
+ * copytruncate and is reported, not hidden. The copy itself is not read (remembered as finished).
  *
  * Back-pressure: when the buffer is full the encoded batch is kept and retried each poll, and no
  * file is read meanwhile; offsets stay where they are, nothing is dropped.
- * New files found at the first start with no checkpoint start at their end (`startAt: end`),
- * unless a checkpoint for that path exists (the file was rotated while we were down).
+ * New files found at the first start start at their end with `startAt: end` (discovery.ts).
  */
-import { open, stat, type FileHandle } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { open, type FileHandle } from 'node:fs/promises'
 import { glob } from 'tinyglobby'
 import type { KeyValue, LogRecord, LogsRequest, Resource } from '@periscope/model'
 import type { AppendResult } from '@periscope/pipeline'
@@ -41,7 +42,8 @@ import type { AgentMetrics, ComponentCounters } from '../../agent-metrics.ts'
 import { encodeEntry, type FilePosition } from '../../buffer-entry.ts'
 import { stringAttribute } from '../../transforms/any-value.ts'
 import type { CheckpointStore } from './checkpoints.ts'
-import { FINGERPRINT_BYTES, findByInode, fingerprintMatches, readFingerprint, type Fingerprint } from './file-identity.ts'
+import { createDiscovery, type OpenRequest } from './discovery.ts'
+import { endOf, FINGERPRINT_BYTES, fingerprintMatches, readFingerprint, type Fingerprint } from './file-identity.ts'
 import { fileResource, reportTruncation, toLogRecord, withServiceName } from './file-records.ts'
 import type { MultilineOptions } from './multiline.ts'
 import type { LineFormat } from './parse-line.ts'
@@ -75,6 +77,8 @@ export interface FileTailDeps {
   counters: ComponentCounters
   metrics: AgentMetrics['fileTail']
   now?: () => number
+  /** compared with file mtimes, so the real clock unless a test says otherwise */
+  wallClockMs?: () => number
 }
 
 export interface FileTail {
@@ -126,7 +130,6 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
   /** an encoded entry the buffer refused (full); nothing is read until it is taken */
   let pendingEntry: { payload: Buffer; records: number; offsets: Array<[TailedFile, number]> } | undefined
   let lastGlobMs = Number.NEGATIVE_INFINITY
-  let initialDiscoveryDone = false
   let timer: NodeJS.Timeout | undefined
   let polling: Promise<void> | undefined
   let stopped = false
@@ -151,12 +154,13 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
     }
   }
 
-  async function openTailed(path: string, dev: number, ino: number, startOffset: number | 'end', known: FilePosition | undefined): Promise<TailedFile | undefined> {
+  async function openTailed(request: OpenRequest): Promise<TailedFile | undefined> {
+    const { openPath, path, dev, ino, known } = request
     let handle: FileHandle
     try {
-      handle = await open(path, 'r')
+      handle = await open(openPath, 'r')
     } catch (error) {
-      deps.logger.warn({ path, err: error }, 'cannot open file to tail')
+      deps.logger.warn({ path: openPath, err: error }, 'cannot open file to tail')
       return undefined
     }
     const st = await handle.stat()
@@ -165,19 +169,24 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
       await handle.close()
       return undefined
     }
-    let offset = startOffset === 'end' ? st.size : startOffset
-    let fingerprint = await readFingerprint(handle, st.size)
+    let offset = request.start === 'end' ? st.size : request.start
+    // the checkpoint to start from when the file has none: never past what is acknowledged or durably buffered
+    let checkpointOffset = offset
     if (known) {
       const expected = { bytes: known.fingerprintBytes, crc: known.fingerprintCrc }
       const sameContent = await fingerprintMatches(handle, st.size, expected)
       if (!sameContent || st.size < known.offset) {
-        await countTruncation(path, expected, known.offset)
+        // a finished file that changed is a reused inode, not a truncation of anything we read
+        if (!request.knownFinished) await countTruncation(path, expected, known.offset)
         offset = 0
+        checkpointOffset = 0
       } else {
         offset = known.offset
+        // a resume position may come from an entry not acknowledged yet; a finished file's end is durable
+        checkpointOffset = request.knownFinished ? known.offset : 0
       }
-      fingerprint = await readFingerprint(handle, st.size)
     }
+    const fingerprint = await readFingerprint(handle, st.size)
     const { resource, cri } = fileResource(path, options.format, deps.resourceAttributes)
     const file: TailedFile = {
       key: `${dev}:${ino}`,
@@ -197,76 +206,44 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
       backlog: [],
     }
     files.set(file.key, file)
+    deps.checkpoints.forgetFinished(file.key)
     // a file must be checkpointed from the moment it is tracked: a restart before any of its lines
     // were acknowledged must still find it (otherwise it would count as new and start at its end)
-    if (!deps.checkpoints.get(file.key) || (known && offset === 0)) deps.checkpoints.set(position(file, known ? 0 : offset))
+    if (!deps.checkpoints.get(file.key) || (known && offset === 0)) deps.checkpoints.set(position(file, checkpointOffset))
     deps.metrics.openFiles.set(files.size)
     return file
   }
 
-  function countTruncation(path: string, fingerprint: Fingerprint, readOffset: number): Promise<void> {
-    return reportTruncation(path, fingerprint, readOffset, deps)
+  /** Opens and tracks a file unless `maxOpenFiles` are open already (warned once per path). */
+  async function track(request: OpenRequest): Promise<TailedFile | undefined> {
+    if (files.size >= options.maxOpenFiles) {
+      if (!warnedSkipped.has(request.openPath)) {
+        warnedSkipped.add(request.openPath)
+        deps.logger.warn({ path: request.openPath, maxOpenFiles: options.maxOpenFiles }, 'not tailing file: too many open files; consider raising sources.fileTail.maxOpenFiles')
+      }
+      return undefined
+    }
+    return openTailed(request)
+  }
+
+  async function countTruncation(path: string, fingerprint: Fingerprint, readOffset: number): Promise<void> {
+    const copyPath = await reportTruncation(path, fingerprint, readOffset, deps)
+    // copytruncate's copy is not read (what it holds beyond our offset is counted as lost, by
+    // design); remembered as finished so the search for unseen generations leaves it alone
+    const copy = copyPath === undefined ? undefined : await endOf(copyPath)
+    if (copy) {
+      const { dev, ino, size, fingerprint: first } = copy
+      deps.checkpoints.finish({ key: `${dev}:${ino}`, dev, ino, path, offset: size, fingerprintBytes: first.bytes, fingerprintCrc: first.crc })
+    }
   }
 
   async function closeFile(file: TailedFile): Promise<void> {
     files.delete(file.key)
     deps.checkpoints.delete(file.key)
+    // remembered while it exists, so that the search for unseen generations does not read it again
+    deps.checkpoints.finish(position(file, file.readOffset))
     deps.metrics.openFiles.set(files.size)
     await file.handle.close().catch(() => undefined)
-  }
-
-  async function discover(): Promise<void> {
-    const initial = !initialDiscoveryDone
-    const paths = await glob([...options.include], { ignore: [...options.exclude], absolute: true, onlyFiles: true, dot: true })
-    const seen = new Set<string>()
-    const knownPaths = new Set([...deps.resume.values()].map((p) => p.path))
-    for (const path of paths.sort()) {
-      let st
-      try {
-        st = await stat(path)
-      } catch {
-        continue
-      }
-      const key = `${st.dev}:${st.ino}`
-      seen.add(key)
-      const existing = files.get(key)
-      if (existing) {
-        if (existing.path !== path) existing.path = path
-        existing.orphanSinceMs = undefined
-        continue
-      }
-      if (files.size >= options.maxOpenFiles) {
-        if (!warnedSkipped.has(path)) {
-          warnedSkipped.add(path)
-          deps.logger.warn({ path, maxOpenFiles: options.maxOpenFiles }, 'not tailing file: too many open files; consider raising sources.fileTail.maxOpenFiles')
-        }
-        continue
-      }
-      const known = initial ? deps.resume.get(key) : undefined
-      const startAtEnd = initial && !known && options.startAt === 'end' && !knownPaths.has(path)
-      await openTailed(path, st.dev, st.ino, startAtEnd ? 'end' : 0, known)
-    }
-    if (initial) {
-      // inodes we were reading when we stopped that no glob reaches any more: rotated while down
-      for (const known of deps.resume.values()) {
-        if (seen.has(known.key) || files.has(known.key)) continue
-        const renamed = await findByInode(dirname(known.path), known.dev, known.ino)
-        if (renamed) {
-          const file = await openTailed(renamed, known.dev, known.ino, 0, known)
-          if (file) {
-            file.orphanSinceMs = now()
-            seen.add(known.key)
-            continue
-          }
-        }
-        deps.checkpoints.delete(known.key)
-      }
-    }
-    for (const file of files.values()) {
-      if (!seen.has(file.key) && file.orphanSinceMs === undefined) file.orphanSinceMs = now()
-    }
-    initialDiscoveryDone = true
-    await deps.checkpoints.save()
   }
 
   /** Moves the file's backlog into the batch, cutting (appending) batches at their bounds; false when paused. */
@@ -395,7 +372,7 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
     const nowMs = now()
     if (nowMs - lastGlobMs >= options.globIntervalMs) {
       lastGlobMs = nowMs
-      await discover()
+      await discovery.discover()
     }
     const observedNs = BigInt(nowMs) * 1_000_000n
     for (const file of [...files.values()]) {
@@ -419,6 +396,20 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
       await deps.checkpoints.save()
     }
   }
+
+  const discovery = createDiscovery({
+    include: options.include,
+    exclude: options.exclude,
+    startAt: options.startAt,
+    checkpoints: deps.checkpoints,
+    resume: deps.resume,
+    files,
+    track,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    now,
+    wallClockMs: deps.wallClockMs ?? Date.now,
+  })
 
   function schedule(): void {
     if (stopped) return
