@@ -49,6 +49,11 @@ describe('cluster DDL', () => {
     ])
   })
 
+  it('runs a backfill once, unchanged, through the Distributed tables', () => {
+    const backfill = 'INSERT INTO golden_signals_1h (TenantId) SELECT TenantId FROM golden_signals_1m'
+    expect(toClusterStatement(backfill, options)).toEqual([backfill])
+  })
+
   it('refuses statements it cannot translate', () => {
     expect(() => toClusterStatement('DROP TABLE otel_logs', options)).toThrow(/unsupported migration statement/)
   })

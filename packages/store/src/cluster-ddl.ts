@@ -11,6 +11,8 @@
  * TraceId so a trace lives on one shard and the trace index stays exact; replacing tables by
  * TenantId so all versions of a row meet on one shard; everything else at random.
  * ALTERs of columns apply to both tables; other ALTERs (TTL, indexes, settings) to the local one.
+ * A backfill (`INSERT INTO t … SELECT … FROM u`) runs once, unchanged, from the migrating client:
+ * it names the Distributed tables, so it reads every shard and its rows are spread like any insert.
  */
 
 export interface ClusterOptions {
@@ -31,6 +33,7 @@ const ENGINE = /ENGINE = (\w*MergeTree)(?:\(([^)]*)\))?/
 const CREATE_MV = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\w+)\s+TO (\w+)\s+AS\s/
 const ALTER_TABLE = /^ALTER TABLE (\w+)\s+([\s\S]*)$/
 const COLUMN_ALTER = /^\s*(ADD|DROP|MODIFY|RENAME|COMMENT|CLEAR)\s+COLUMN\b/i
+const INSERT_SELECT = /^INSERT INTO \w+\s*(?:\([^)]*\))?\s*SELECT\s/
 
 function quoteCluster(cluster: string): string {
   return "'" + cluster.replace(/\\/g, '\\\\').replace(/'/g, "\\'") + "'"
@@ -92,6 +95,7 @@ export function toClusterStatement(statement: string, options: ClusterOptions): 
     if (COLUMN_ALTER.test(operations!)) return [local, `ALTER TABLE ${table} ${onCluster} ${operations}`]
     return [local]
   }
+  if (INSERT_SELECT.test(statement)) return [statement]
   throw new Error(`cluster DDL: unsupported migration statement (see the rules in 0001_signals.sql): ${statement.slice(0, 80)}`)
 }
 

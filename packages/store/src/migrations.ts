@@ -5,8 +5,9 @@
  * refuse to run against a schema older than their code.
  *
  * Invariants: versions are 1..N without gaps; an applied file never changes (its checksum is
- * compared on every migrate); every statement is idempotent (IF NOT EXISTS), so a migration
- * interrupted half-way is simply run again.
+ * compared on every migrate); every statement is idempotent, so a migration interrupted
+ * half-way is simply run again: DDL says IF [NOT] EXISTS, and a backfill (INSERT … SELECT, e.g.
+ * 0005_golden_signals_1h.sql) copies only the keys its target does not hold yet.
  */
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'

@@ -26,6 +26,8 @@ export const TTL_RULES: Readonly<Record<string, TtlRule>> = {
   otel_metrics_exponential_histogram: { family: 'metricsDays', time: 'toDateTime(TimeUnix)' },
   otel_metrics_summary: { family: 'metricsDays', time: 'toDateTime(TimeUnix)' },
   golden_signals_1m: { family: 'rollupsDays', time: 'Minute' },
+  // the hour tier keeps what the minute tier keeps: a range is answered the same from either
+  golden_signals_1h: { family: 'rollupsDays', time: 'Hour' },
   log_counts_1m: { family: 'rollupsDays', time: 'Minute' },
   alert_events: { family: 'alertHistoryDays', time: 'toDateTime(Timestamp)' },
   notifications: { family: 'alertHistoryDays', time: 'toDateTime(Timestamp)' },

@@ -15,7 +15,7 @@ export const TtlSchema = Type.Object(
     tracesDays: Type.Integer({ minimum: 0, maximum: 36500, default: 7, description: 'spans and the trace index' }),
     logsDays: Type.Integer({ minimum: 0, maximum: 36500, default: 7, description: 'log records' }),
     metricsDays: Type.Integer({ minimum: 0, maximum: 36500, default: 30, description: 'metric points (all five kinds)' }),
-    rollupsDays: Type.Integer({ minimum: 0, maximum: 36500, default: 90, description: 'per-minute golden-signal and log-count rollups' }),
+    rollupsDays: Type.Integer({ minimum: 0, maximum: 36500, default: 90, description: 'golden-signal (minute and hour) and log-count rollups' }),
     alertHistoryDays: Type.Integer({ minimum: 0, maximum: 36500, default: 90, description: 'alert events and notification attempts' }),
   },
   { additionalProperties: false, default: {} },

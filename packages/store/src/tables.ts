@@ -8,6 +8,7 @@
 export const DERIVED_TABLES = {
   traceIndex: 'trace_index',
   goldenSignals: 'golden_signals_1m',
+  goldenSignalsHourly: 'golden_signals_1h',
   logCounts: 'log_counts_1m',
 } as const
 

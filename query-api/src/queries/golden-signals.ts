@@ -3,7 +3,7 @@
  *
  * Plan (planSignals): a range [from, to) is cut into up to three tiers, coarse in the middle,
  * fine at the edges:
- *   whole hours   [hourFrom, hourTo)                          golden_signals_1h (when present)
+ *   whole hours   [hourFrom, hourTo)                          golden_signals_1h
  *   whole minutes [minuteFrom, hourFrom) ∪ [hourTo, minuteTo)  golden_signals_1m
  *   the rest      [from, minuteFrom) ∪ [minuteTo, to)          otel_traces (raw spans)
  * Rollups are used when
@@ -11,6 +11,9 @@
  *   - a series step, if any, is a whole number of minutes (of hours, for the hour tier), so
  *     every bucket is made of whole rollup rows,
  *   - the range holds a whole minute (hour);
+ * golden_signals_1h is the store's migration 0005, so it is there whenever the service runs (it
+ * refuses a schema that is behind); `hourly: false` plans minutes only, which tests and the
+ * query bench use to compare the tiers over one store.
  * a tier that is not used is an empty range (its from = its to) and its branch is left out of
  * the SQL (reading nothing still costs the index analysis). `source=raw` reads only raw spans.
  *
@@ -29,7 +32,7 @@ import type { TimeRange } from '../time/time-range.ts'
 
 export type SignalsSourceParam = 'auto' | 'raw' | 'rollup'
 
-/** The hourly rollup the plan uses when the schema has it (see the report to the store). */
+/** The hour tier (store migration 0005_golden_signals_1h.sql). */
 export const HOURLY_ROLLUP_TABLE = 'golden_signals_1h'
 
 export interface SignalsPlan {
@@ -53,7 +56,7 @@ export interface PlanOptions {
   minRangeMs: number
   stepMs?: number | undefined
   source?: SignalsSourceParam | undefined
-  /** whether golden_signals_1h exists */
+  /** whole hours from golden_signals_1h (default); false: minutes only */
   hourly?: boolean | undefined
 }
 
@@ -69,7 +72,7 @@ export function planSignals(range: TimeRange, options: PlanOptions): SignalsPlan
   if (minuteFromNs >= minuteToNs) return raw
   let hourFromNs = minuteToNs
   let hourToNs = minuteToNs
-  if (options.hourly && (stepNs === undefined || stepNs % HOUR_NS === 0n)) {
+  if (options.hourly !== false && (stepNs === undefined || stepNs % HOUR_NS === 0n)) {
     const from = ceilTo(range.fromNs, HOUR_NS)
     const to = floorTo(range.toNs, HOUR_NS)
     if (from < to) [hourFromNs, hourToNs] = [from, to]
@@ -84,7 +87,7 @@ export interface SignalsQueryOptions {
   tenantId: string
   plan: SignalsPlan
   groupBy: SignalsGrouping
-  /** whether golden_signals_1h exists (the plan's hour tier is then read from it) */
+  /** false when the plan was made with `hourly: false` (checked: such a plan has no hour tier) */
   hourly?: boolean | undefined
   service?: string | undefined
   operation?: string | undefined
@@ -115,7 +118,7 @@ const rollupTime = (column: string, byTime: boolean) => (byTime ? `intDiv(toUnix
 export function signalsQuery(options: SignalsQueryOptions): SqlQuery {
   const { plan, groupBy } = options
   if (groupBy === 'time' && options.stepMs === undefined) throw new Error('grouping by time needs stepMs')
-  if (!options.hourly && plan.hourFromNs < plan.hourToNs) throw new Error('the plan has an hour tier but the hourly rollup is not there')
+  if (options.hourly === false && plan.hourFromNs < plan.hourToNs) throw new Error('the plan has an hour tier but the caller planned minutes only')
   const byTime = groupBy === 'time'
   const filters =
     (options.service !== undefined ? '\n          AND ServiceName = {service:String}' : '') +
@@ -189,14 +192,4 @@ ORDER BY key`
   if (options.operation !== undefined) params.operation = options.operation
   if (byTime) params.stepMs = options.stepMs
   return { name: `signals.by_${groupBy}`, sql, params }
-}
-
-/** Whether the schema has the hourly rollup (checked once at start). */
-export function hourlyRollupExistsQuery(): SqlQuery {
-  return {
-    name: 'signals.hourly_exists',
-    unscoped: true,
-    sql: `SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = {table:String}`,
-    params: { table: HOURLY_ROLLUP_TABLE },
-  }
 }

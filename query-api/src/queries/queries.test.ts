@@ -30,16 +30,16 @@ describe('golden signals SQL', () => {
   it('groups by service', () => expect(sqlOf(signalsQuery({ tenantId: EVIL, plan, groupBy: 'service' }))).toMatchSnapshot())
   it('groups by operation of one service', () => expect(sqlOf(signalsQuery({ tenantId: 't', plan, groupBy: 'operation', service: EVIL }))).toMatchSnapshot())
   it('groups by time for one operation', () => expect(sqlOf(signalsQuery({ tenantId: 't', plan, groupBy: 'time', service: EVIL, operation: EVIL + '2', stepMs: 60_000 }))).toMatchSnapshot())
-  it('reads the hour tier when the schema has it', () => {
-    const hourly = planSignals({ fromNs: range.fromNs, toNs: range.fromNs + 10n * 3_600_000_000_000n }, { minRangeMs: 600_000, hourly: true })
-    expect(sqlOf(signalsQuery({ tenantId: 't', plan: hourly, hourly: true, groupBy: 'service' }))).toMatchSnapshot()
-    expect(() => signalsQuery({ tenantId: 't', plan: hourly, groupBy: 'service' })).toThrow(/hour tier/)
+  it('reads the hour tier unless the caller planned minutes only', () => {
+    const hourly = planSignals({ fromNs: range.fromNs, toNs: range.fromNs + 10n * 3_600_000_000_000n }, { minRangeMs: 600_000 })
+    expect(sqlOf(signalsQuery({ tenantId: 't', plan: hourly, groupBy: 'service' }))).toMatchSnapshot()
+    expect(() => signalsQuery({ tenantId: 't', plan: hourly, hourly: false, groupBy: 'service' })).toThrow(/hour tier/)
   })
   it('leaves out the branches of tiers the plan does not use', () => {
     const raw = signalsQuery({ tenantId: 't', plan: planSignals(range, { minRangeMs: 600_000, source: 'raw' }), groupBy: 'service' })
     expect(sqlOf(raw)).toMatchSnapshot()
     expect(raw.sql).not.toContain('golden_signals_1m')
-    const aligned = signalsQuery({ tenantId: 't', plan: planSignals({ fromNs: 0n, toNs: 7_200_000_000_000n }, { minRangeMs: 600_000, hourly: true }), hourly: true, groupBy: 'service' })
+    const aligned = signalsQuery({ tenantId: 't', plan: planSignals({ fromNs: 0n, toNs: 7_200_000_000_000n }, { minRangeMs: 600_000 }), groupBy: 'service' })
     expect(aligned.sql).toContain('golden_signals_1h')
     expect(aligned.sql).not.toContain('golden_signals_1m')
     expect(aligned.sql).not.toContain('otel_traces')
@@ -126,13 +126,13 @@ describe('planSignals', () => {
     expect(plan.minuteToNs).toBe(1_767_229_260_000_000_000n)
     expect([plan.hourFromNs, plan.hourToNs]).toEqual([plan.minuteToNs, plan.minuteToNs])
   })
-  it('reads whole hours from the hourly rollup when it exists and the step allows', () => {
+  it('reads whole hours from the hour tier when the step allows, unless planning minutes only', () => {
     const H = 3_600_000_000_000n
     const wide = { fromNs: 10n * H + 90_000_000_001n, toNs: 20n * H + 300_000_000_000n }
-    const plan = planSignals(wide, { minRangeMs: 600_000, hourly: true })
+    const plan = planSignals(wide, { minRangeMs: 600_000 })
     expect(plan).toMatchObject({ minuteFromNs: 10n * H + 120_000_000_000n, hourFromNs: 11n * H, hourToNs: 20n * H, minuteToNs: 20n * H + 300_000_000_000n, source: 'mixed' })
-    expect(planSignals(wide, { minRangeMs: 600_000, hourly: true, stepMs: 300_000 })).toMatchObject({ hourFromNs: plan.minuteToNs, hourToNs: plan.minuteToNs })
-    expect(planSignals(wide, { minRangeMs: 600_000, hourly: true, stepMs: 7_200_000 })).toMatchObject({ hourFromNs: 11n * H, hourToNs: 20n * H })
+    expect(planSignals(wide, { minRangeMs: 600_000, stepMs: 300_000 })).toMatchObject({ hourFromNs: plan.minuteToNs, hourToNs: plan.minuteToNs })
+    expect(planSignals(wide, { minRangeMs: 600_000, stepMs: 7_200_000 })).toMatchObject({ hourFromNs: 11n * H, hourToNs: 20n * H })
     expect(planSignals(wide, { minRangeMs: 600_000, hourly: false })).toMatchObject({ hourFromNs: plan.minuteToNs })
   })
   it('uses rollups only for wide enough ranges and minute steps', () => {

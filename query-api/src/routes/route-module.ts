@@ -25,7 +25,7 @@ export interface RouteContext {
   readonly clock: Clock
   readonly logger: Logger
   readonly metrics: SelfMetrics
-  /** optional parts of the schema found at start */
+  /** hourlyRollup: whether golden signals read the hour tier (false only to compare plans) */
   readonly schema: { readonly hourlyRollup: boolean }
 }
 

@@ -3,8 +3,8 @@
  * rates exactly as the test computes them; percentiles within the bucket's 1 % of the exact
  * nearest-rank value (and never below it); hour, minute and raw tiers in every combination
  * giving the very same answer; series, operations, saturation/utilization; tenant isolation.
- * The store gets the proposed hourly rollup (HOURLY_ROLLUP_DDL), and a second app is told it
- * is absent, so both plans run over the same data.
+ * The store's migrations give it the hour tier (golden_signals_1h, filled by its view from the
+ * minute tier); a second app plans from minute rollups only, so both plans run over the same data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SpanRow } from '@periscope/model'
@@ -26,7 +26,7 @@ let acme: { authorization: string }
 let globex: { authorization: string }
 
 beforeAll(async () => {
-  harness = await openHarness('services', { hourlyRollup: true })
+  harness = await openHarness('services')
   for (const data of [acmeData, globexData]) {
     await harness.store.insert('otel_traces', data.spans)
     await harness.store.insert('otel_metrics_gauge', data.gauges)

@@ -8,7 +8,6 @@ import { join } from 'node:path'
 import { createLogger, createSelfMetrics } from '@periscope/runtime'
 import { migrate, openStore, type Store } from '@periscope/store'
 import { build } from '../app.ts'
-import { HOURLY_ROLLUP_DDL } from '../queries/hourly-rollup-ddl.ts'
 import { createQueryToken } from '../auth/token-store.ts'
 import type { Role } from '../auth/query-token.ts'
 import { defaultAppConfig, type AppConfig } from '../config.ts'
@@ -24,11 +23,10 @@ export interface Harness {
   close(): Promise<void>
 }
 
-export async function openHarness(name: string, options: { hourlyRollup?: boolean } = {}): Promise<Harness> {
+export async function openHarness(name: string): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), `periscope-query-${name}-`))
   const store = await openStore({ mode: 'embedded', path: join(dir, 'db') })
   await migrate(store)
-  if (options.hourlyRollup) for (const statement of HOURLY_ROLLUP_DDL) await store.client.command({ query: statement })
   const apps: ApiInstance[] = []
   return {
     store,

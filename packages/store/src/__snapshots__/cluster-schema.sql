@@ -587,3 +587,56 @@ ALTER TABLE alert_state ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS Writer S
 ALTER TABLE alert_state_local ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS InsertedAt DateTime64(9, 'UTC') DEFAULT now64(9);
 
 ALTER TABLE alert_state ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS InsertedAt DateTime64(9, 'UTC') DEFAULT now64(9);
+
+-- 0005_golden_signals_1h
+CREATE TABLE IF NOT EXISTS golden_signals_1h_local ON CLUSTER '{cluster}'
+(
+    TenantId LowCardinality(String) CODEC(ZSTD(1)),
+    ServiceName LowCardinality(String) CODEC(ZSTD(1)),
+    SpanName LowCardinality(String) CODEC(ZSTD(1)),
+    Hour DateTime('UTC') CODEC(Delta(4), ZSTD(1)),
+    Requests SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)),
+    Errors SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)),
+    DurationSumNs SimpleAggregateFunction(sum, UInt64) CODEC(ZSTD(1)),
+    DurationMaxNs SimpleAggregateFunction(max, UInt64) CODEC(ZSTD(1)),
+    LatencyOk SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) CODEC(LZ4),
+    LatencyError SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) CODEC(LZ4)
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toDate(Hour)
+ORDER BY (TenantId, ServiceName, SpanName, Hour)
+SETTINGS index_granularity = 256, ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS golden_signals_1h ON CLUSTER '{cluster}' AS golden_signals_1h_local
+ENGINE = Distributed('{cluster}', currentDatabase(), golden_signals_1h_local, rand());
+
+INSERT INTO golden_signals_1h (TenantId, ServiceName, SpanName, Hour, Requests, Errors, DurationSumNs, DurationMaxNs, LatencyOk, LatencyError)
+SELECT
+    TenantId,
+    ServiceName,
+    SpanName,
+    toStartOfHour(Minute) AS Hour,
+    sum(Requests) AS Requests,
+    sum(Errors) AS Errors,
+    sum(DurationSumNs) AS DurationSumNs,
+    max(DurationMaxNs) AS DurationMaxNs,
+    sumMap(LatencyOk) AS LatencyOk,
+    sumMap(LatencyError) AS LatencyError
+FROM golden_signals_1m
+WHERE (TenantId, ServiceName, SpanName, toStartOfHour(Minute)) GLOBAL NOT IN (SELECT TenantId, ServiceName, SpanName, Hour FROM golden_signals_1h)
+GROUP BY TenantId, ServiceName, SpanName, Hour
+SETTINGS optimize_aggregation_in_order = 1;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS golden_signals_1h_mv ON CLUSTER '{cluster}' TO golden_signals_1h_local AS SELECT
+    TenantId,
+    ServiceName,
+    SpanName,
+    toStartOfHour(Minute) AS Hour,
+    sum(Requests) AS Requests,
+    sum(Errors) AS Errors,
+    sum(DurationSumNs) AS DurationSumNs,
+    max(DurationMaxNs) AS DurationMaxNs,
+    sumMap(LatencyOk) AS LatencyOk,
+    sumMap(LatencyError) AS LatencyError
+FROM golden_signals_1m_local
+GROUP BY TenantId, ServiceName, SpanName, Hour;
