@@ -58,11 +58,6 @@ export function createAgentMetrics(self: SelfMetrics) {
       requests: self.counter<'outcome'>({ name: 'periscope_agent_sink_requests_total', help: 'Export requests to the collector by outcome (success, retryable, failure, network)', labelNames: ['outcome'] }),
       breakerState: self.gauge({ name: 'periscope_agent_sink_breaker_open', help: '1 while the circuit breaker towards the collector is open or half-open' }),
     },
-    buffer: {
-      unackedBytes: self.gauge({ name: 'periscope_agent_buffer_unacked_bytes', help: 'Bytes in the disk buffer not yet acknowledged by the collector' }),
-      maxBytes: self.gauge({ name: 'periscope_agent_buffer_max_bytes', help: 'Bound of the disk buffer' }),
-      fullRejections: self.gauge({ name: 'periscope_agent_buffer_full_rejections', help: 'Appends refused because the buffer was full, since start' }),
-    },
   }
 }
 

@@ -45,6 +45,12 @@ async function metricValue(agent: Agent, name: string, labels: Record<string, st
   return data.values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((n, v) => n + v.value, 0)
 }
 
+/** the value of a series with a single label set in a /metrics body */
+function scrapedValue(text: string, name: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1))
+}
+
 const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'))
 
 function logsRequest(bodies: string[]): LogsRequest {
@@ -179,6 +185,17 @@ describe('agent: file_tail through a collector outage', () => {
     await appendFile(path, Array.from({ length: 1400 }, (_, i) => line(600 + i) + '\n').join(''))
     await until(() => agent.buffer.stats().unackedEntries > 0 && agent.sink.breakerState !== 'closed')
     await new Promise((r) => setTimeout(r, 300))
+    // a scrape shows what the buffer holds at that scrape (the gauge used to lag one scrape)
+    let scrape: { held: number; scraped: number | undefined } | undefined
+    await until(async () => {
+      const held = agent.buffer.stats().unackedBytes
+      const scraped = scrapedValue(await agent.selfMetrics.text(), 'periscope_agent_buffer_unacked_bytes')
+      // scraped again if the buffer moved meanwhile
+      if (agent.buffer.stats().unackedBytes === held) scrape = { held, scraped }
+      return scrape !== undefined
+    })
+    expect(scrape!.held).toBeGreaterThan(0)
+    expect(scrape!.scraped).toBe(scrape!.held)
     collector.respondWith(200)
     await collector.up()
     await until(() => collector.logBodies().length >= 2000, 20_000)

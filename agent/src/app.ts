@@ -67,15 +67,16 @@ export async function build(deps: AgentDeps): Promise<Agent> {
     commitIntervalMs: config.buffer.commitIntervalMs,
     onCorruption: (info) => logger.error(info, 'disk buffer: corrupt data discarded during recovery'),
   })
-  metrics.buffer.maxBytes.set(config.buffer.maxBytes)
+  // the buffer's gauges are read from it at scrape time, each by itself, so none lags a scrape
+  selfMetrics.gauge({ name: 'periscope_agent_buffer_max_bytes', help: 'Bound of the disk buffer', collect: (g) => g.set(buffer.stats().maxBytes) })
+  selfMetrics.gauge({ name: 'periscope_agent_buffer_unacked_bytes', help: 'Bytes in the disk buffer not yet acknowledged by the collector', collect: (g) => g.set(buffer.stats().unackedBytes) })
   selfMetrics.gauge({ name: 'periscope_agent_buffer_unacked_entries', help: 'Entries in the disk buffer not yet acknowledged', collect: (g) => g.set(buffer.stats().unackedEntries) })
+  selfMetrics.gauge({ name: 'periscope_agent_buffer_full_rejections', help: 'Appends refused because the buffer was full, since start', collect: (g) => g.set(buffer.stats().fullRejections) })
   selfMetrics.gauge({
     name: 'periscope_agent_buffer_used_ratio',
     help: 'Unacknowledged bytes / bound of the disk buffer',
     collect: (g) => {
       const stats = buffer.stats()
-      metrics.buffer.unackedBytes.set(stats.unackedBytes)
-      metrics.buffer.fullRejections.set(stats.fullRejections)
       g.set(stats.unackedBytes / stats.maxBytes)
     },
   })

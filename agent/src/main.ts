@@ -21,7 +21,9 @@ const { config, hostName, kubernetesApiUrl } = loaded
 const logger = createLogger({ service: 'agent', level: config.logLevel })
 const agent = await build({ config, hostName, kubernetesApiUrl, logger })
 await agent.app.listen({ host: config.server.host, port: config.server.port })
-logger.info({ address: agent.app.addresses(), dataDir: config.dataDir }, 'agent listening')
+// the line supervisors and startAgentProcess wait for: logged at any level but silent
+const lifecycle = config.logLevel === 'silent' || logger.isLevelEnabled('info') ? logger : logger.child({}, { level: 'info' })
+lifecycle.info({ address: agent.app.addresses(), dataDir: config.dataDir }, 'agent listening')
 await agent.start()
 onShutdown(
   { logger, timeoutMs: 15_000 },
