@@ -22,14 +22,21 @@ export interface Browser {
   close(): Promise<void>
 }
 
-export async function launchBrowser(executablePath: string): Promise<Browser> {
+export interface LaunchOptions {
+  /** ignore the pages' Content-Security-Policy: the XSS specs check that rendering alone is inert */
+  bypassCsp?: boolean
+  viewport?: { width: number; height: number }
+}
+
+export async function launchBrowser(executablePath: string, options: LaunchOptions = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'periscope-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
     args: CHROMIUM_ARGS,
-    viewport: { width: 1440, height: 900 },
+    viewport: options.viewport ?? { width: 1440, height: 900 },
     timezoneId: 'UTC',
+    bypassCSP: options.bypassCsp ?? false,
   })
   return {
     context,

@@ -7,6 +7,8 @@
  *                through the query API's routes (alerting-seed.ts)
  *   4. UI        `next build` (cached: skipped when ui/.next was built from the same sources)
  *                then `next start`, pointed at the query API with the seeded token
+ *   5. on demand  startUi(token): another `next start` with another tenant's token — the hostile
+ *                tenant of the XSS specs (xss-seed-data.ts, seeded in step 1 with `xssToken`)
  *
  * Until the all-in-one launcher (deploy/all-in-one) lands, step 1 stands in for the demo shop;
  * the data is in seed-data.ts. Every wait is bounded; stop() kills what was started and
@@ -31,10 +33,14 @@ export interface Stack {
   uiUrl: string
   apiUrl: string
   token: string
+  /** query token of the hostile tenant (xss-seed-data.ts) */
+  xssToken: string
   alerting: AlertingSeed
   receiver: WebhookReceiver
   /** what the harness measured, ms */
   timings: { seedMs: number; buildMs: number | null; startMs: number }
+  /** one more UI server on a free port, acting with `token`; stopped by stop(). Returns its URL. */
+  startUi(token: string): Promise<string>
   stop(): Promise<void>
 }
 
@@ -128,6 +134,7 @@ export async function startStack(options: { nowMs?: number } = {}): Promise<Stac
   const config = loadE2eConfig()
   const dir = mkdtempSync(join(tmpdir(), 'periscope-ui-e2e-'))
   const token = `e2e-token-${createHash('sha256').update(dir).digest('hex').slice(0, 24)}`
+  const xssToken = `e2e-xss-token-${createHash('sha256').update(`xss:${dir}`).digest('hex').slice(0, 24)}`
   const children: Child[] = []
   let receiver: WebhookReceiver | undefined
   const stop = async () => {
@@ -137,7 +144,7 @@ export async function startStack(options: { nowMs?: number } = {}): Promise<Stac
   }
   try {
     const t0 = Date.now()
-    const seed = spawnSync(process.execPath, ['--import', 'tsx', join(UI_DIR, 'e2e', 'seed.ts'), join(dir, 'db'), token, String(options.nowMs ?? Date.now())], {
+    const seed = spawnSync(process.execPath, ['--import', 'tsx', join(UI_DIR, 'e2e', 'seed.ts'), join(dir, 'db'), token, String(options.nowMs ?? Date.now()), xssToken], {
       cwd: REPO_DIR,
       env: processEnv(config.baseEnv),
       encoding: 'utf8',
@@ -166,17 +173,25 @@ export async function startStack(options: { nowMs?: number } = {}): Promise<Stac
     children.push(api)
     const apiUrl = `http://127.0.0.1:${apiPort}`
     receiver = await startWebhookReceiver()
-    const uiPort = await freePort()
-    const ui = start('next start', [NEXT_BIN, 'start', '-p', String(uiPort), '-H', '127.0.0.1'], {
-      cwd: UI_DIR,
-      env: { ...config.baseEnv, NODE_ENV: 'production', PERISCOPE_QUERY_API_URL: apiUrl, PERISCOPE_UI_API_TOKEN: token },
-    })
-    children.push(ui)
+    const launchUi = async (uiToken: string) => {
+      const uiPort = await freePort()
+      const ui = start('next start', [NEXT_BIN, 'start', '-p', String(uiPort), '-H', '127.0.0.1'], {
+        cwd: UI_DIR,
+        env: { ...config.baseEnv, NODE_ENV: 'production', PERISCOPE_QUERY_API_URL: apiUrl, PERISCOPE_UI_API_TOKEN: uiToken },
+      })
+      children.push(ui)
+      return { ui, url: `http://127.0.0.1:${uiPort}` }
+    }
+    const ui = await launchUi(token)
     await waitFor(`${apiUrl}/readyz`, api, 'query API', 60_000, (s) => s === 200)
     const alerting = await seedAlerting(apiUrl, token, receiver.url)
-    const uiUrl = `http://127.0.0.1:${uiPort}`
-    await waitFor(`${uiUrl}/api/v1/services`, ui, 'UI', 60_000, (s) => s === 200)
-    return { uiUrl, apiUrl, token, alerting, receiver, timings: { seedMs, buildMs, startMs: Date.now() - t1 }, stop }
+    await waitFor(`${ui.url}/api/v1/services`, ui.ui, 'UI', 60_000, (s) => s === 200)
+    const startUi = async (uiToken: string) => {
+      const more = await launchUi(uiToken)
+      await waitFor(`${more.url}/api/v1/services`, more.ui, 'UI', 60_000, (s) => s === 200)
+      return more.url
+    }
+    return { uiUrl: ui.url, apiUrl, token, xssToken, alerting, receiver, timings: { seedMs, buildMs, startMs: Date.now() - t1 }, startUi, stop }
   } catch (error) {
     await stop()
     throw error

@@ -9,25 +9,26 @@ import { loadE2eConfig } from './config.ts'
 import { LogsPage, PeriscopePage, TracePage } from './pages/periscope.ts'
 import { BIG_TRACE, BIG_TRACE_SPANS, KNOWN_TRACE, KNOWN_TRACE_LOGS, KNOWN_TRACE_SPANS, SERVICES, XSS_ATTRIBUTE, XSS_LOG_BODY, XSS_MARK, XSS_SPAN_NAME } from './seed-data.ts'
 import { SEEDED_CHANNEL_NAME, SEEDED_RULE_NAME, SEEDED_SLO } from './alerting-seed.ts'
-import { startStack, type Stack } from './stack.ts'
+import { useStack } from './shared-stack.ts'
+import type { Stack } from './stack.ts'
 
 /** Console errors and uncaught exceptions: a spec passes only with none. */
 function unexpected(problems: readonly ConsoleProblem[]): ConsoleProblem[] {
   return [...problems]
 }
 
+const sharedStack = useStack()
 let stack: Stack
 let browser: Browser
 
 beforeAll(async () => {
-  stack = await startStack()
+  stack = sharedStack()
   browser = await launchBrowser(loadE2eConfig().chromiumPath)
   process.stdout.write(`ui e2e stack: seed ${stack.timings.seedMs} ms, next build ${stack.timings.buildMs === null ? 'cached' : `${stack.timings.buildMs} ms`}, start ${stack.timings.startMs} ms\n`)
-}, 900_000)
+}, 60_000)
 
 afterAll(async () => {
   await browser?.close()
-  await stack?.stop()
 }, 60_000)
 
 describe('every page loads without console errors', () => {

@@ -13,6 +13,7 @@ import { formatCount, formatDurationNs, formatMs, formatPercent, formatRate } fr
 import { serviceColor, SERIES_PALETTE } from '../../lib/service-colors.ts'
 import { severityLevel } from '../../lib/severity.ts'
 import { chooseStepMs, stepParam } from '../../lib/step.ts'
+import { traceHref } from '../../lib/trace-href.ts'
 import { TimeSeriesChart } from '../charts/TimeSeriesChart.tsx'
 import { Guard } from '../layout/StateViews.tsx'
 
@@ -148,9 +149,13 @@ function TracesPanel({ query, range, tick }: { query: Extract<Panel['query'], { 
       {(data) => (
         <table className="data">
           <tbody>
-            {data.traces.map((t) => (
-              <tr key={t.traceId}><td><Link href={`/traces/${t.traceId}`}>{t.rootService} {t.rootName}</Link></td><td className="num">{formatDurationNs(BigInt(t.durationNs))}</td><td className={`num ${t.errorCount ? 'bad' : ''}`}>{t.errorCount}</td></tr>
-            ))}
+            {data.traces.map((t) => {
+              const href = traceHref(t.traceId)
+              const root = <>{t.rootService} {t.rootName}</>
+              return (
+                <tr key={t.traceId}><td>{href ? <Link href={href}>{root}</Link> : root}</td><td className="num">{formatDurationNs(BigInt(t.durationNs))}</td><td className={`num ${t.errorCount ? 'bad' : ''}`}>{t.errorCount}</td></tr>
+              )
+            })}
           </tbody>
         </table>
       )}

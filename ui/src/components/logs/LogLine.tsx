@@ -5,16 +5,10 @@ import type { LogRecord } from '../../api/types.ts'
 import { formatTimeNs } from '../../lib/format.ts'
 import { serviceColor } from '../../lib/service-colors.ts'
 import { severityClass } from '../../lib/severity.ts'
-
-const ZERO_TRACE = /^0*$/
-
-export function traceHref(log: LogRecord): string | null {
-  if (!log.traceId || ZERO_TRACE.test(log.traceId)) return null
-  return `/traces/${log.traceId}${log.spanId && !ZERO_TRACE.test(log.spanId) ? `?span=${log.spanId}` : ''}`
-}
+import { traceHref } from '../../lib/trace-href.ts'
 
 export function LogLine({ log, onOpen }: { log: LogRecord; onOpen: (href: string) => void }) {
-  const href = traceHref(log)
+  const href = traceHref(log.traceId, log.spanId)
   return (
     <div className="log-line" data-testid="log-line" data-trace-id={log.traceId} onClick={() => href && onOpen(href)} style={href ? undefined : { cursor: 'default' }}>
       <span className="muted">{formatTimeNs(log.timeUnixNano)}</span>

@@ -4,6 +4,7 @@ import type { LogRecord } from '../../api/types.ts'
 import { formatDurationNs, formatTimeNs } from '../../lib/format.ts'
 import { serviceColor } from '../../lib/service-colors.ts'
 import { severityClass } from '../../lib/severity.ts'
+import { traceHref } from '../../lib/trace-href.ts'
 import type { ModelSpan } from '../../lib/trace-model.ts'
 import { AttributeTable } from './AttributeTable.tsx'
 
@@ -53,12 +54,15 @@ export function SpanDetail({ span, traceStartNs, logs, onClose }: { span: ModelS
       ))}
       <h4>Links ({raw.links?.length ?? 0})</h4>
       {(raw.links ?? []).length === 0 ? <div className="muted">none</div> : null}
-      {(raw.links ?? []).map((l, i) => (
-        <div key={i} className="mono">
-          <Link href={`/traces/${l.traceId}`}>{l.traceId.slice(0, 16)}…</Link> / {l.spanId}
-          <AttributeTable attributes={l.attributes} />
-        </div>
-      ))}
+      {(raw.links ?? []).map((l, i) => {
+        const href = traceHref(l.traceId, l.spanId)
+        return (
+          <div key={i} className="mono" style={{ wordBreak: 'break-all' }}>
+            {href ? <Link href={href}>{l.traceId.slice(0, 16)}…</Link> : <span data-testid="link-not-a-trace">{l.traceId}</span>} / {l.spanId}
+            <AttributeTable attributes={l.attributes} />
+          </div>
+        )
+      })}
       <h4>Logs ({logs.length})</h4>
       {logs.length === 0 ? <div className="muted">none</div> : null}
       {logs.map((log, i) => (

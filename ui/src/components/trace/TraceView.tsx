@@ -5,6 +5,7 @@ import { apiPath } from '../../api/client.ts'
 import type { TraceResponse } from '../../api/types.ts'
 import { useApi } from '../../api/use-api.ts'
 import { FULL_VIEW, type ViewWindow } from '../../lib/time-bounds.ts'
+import { isTraceId } from '../../lib/trace-href.ts'
 import { traceModel } from '../../lib/trace-model.ts'
 import { Empty, Guard } from '../layout/StateViews.tsx'
 import { Minimap } from './Minimap.tsx'
@@ -13,8 +14,8 @@ import { TraceHeader } from './TraceHeader.tsx'
 import { Waterfall } from './Waterfall.tsx'
 
 export function TraceView({ traceId, initialSpanId }: { traceId: string; initialSpanId: string | null }) {
-  const state = useApi<TraceResponse>(/^[0-9a-fA-F]{32}$/.test(traceId) ? apiPath(`/traces/${traceId}`) : null)
-  if (!/^[0-9a-fA-F]{32}$/.test(traceId)) return <Empty>Not a trace id: a trace id is 32 hex characters.</Empty>
+  const state = useApi<TraceResponse>(isTraceId(traceId) ? apiPath(`/traces/${traceId}`) : null)
+  if (!isTraceId(traceId)) return <Empty>Not a trace id: a trace id is 32 hex characters, not all zero.</Empty>
   return (
     <div data-testid="page-trace">
       <Guard state={state} what="the trace" isEmpty={(d) => d.spans.length === 0} empty="This trace has no spans.">

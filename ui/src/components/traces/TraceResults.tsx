@@ -3,6 +3,7 @@ import Link from 'next/link'
 import type { TraceSummary } from '../../api/types.ts'
 import { formatDurationNs, formatTimeMs } from '../../lib/format.ts'
 import { serviceColor } from '../../lib/service-colors.ts'
+import { traceHref } from '../../lib/trace-href.ts'
 
 export function TraceResults({ traces }: { traces: readonly TraceSummary[] }) {
   return (
@@ -19,28 +20,35 @@ export function TraceResults({ traces }: { traces: readonly TraceSummary[] }) {
         </tr>
       </thead>
       <tbody>
-        {traces.map((t) => (
-          <tr key={t.traceId} data-testid="trace-result" data-trace-id={t.traceId}>
-            <td className="mono">{formatTimeMs(Number(BigInt(t.startTimeUnixNano) / 1_000_000n))}</td>
-            <td>
-              <span className="swatch" style={{ background: serviceColor(t.rootService || '?') }} />
-              <span className="muted">{t.rootService || '(root missing)'}</span> {t.rootName}
-            </td>
-            <td className="num">{formatDurationNs(BigInt(t.durationNs))}</td>
-            <td className="num">{t.spanCount}</td>
-            <td className={`num ${t.errorCount > 0 ? 'bad' : ''}`}>{t.errorCount}</td>
-            <td>
-              {t.services.map((s) => (
-                <span key={s} className="swatch" title={s} style={{ background: serviceColor(s) }} />
-              ))}
-            </td>
-            <td className="mono">
-              <Link href={`/traces/${t.traceId}`} data-testid="trace-link">
-                {t.traceId.slice(0, 16)}…
-              </Link>
-            </td>
-          </tr>
-        ))}
+        {traces.map((t) => {
+          const href = traceHref(t.traceId)
+          return (
+            <tr key={t.traceId} data-testid="trace-result" data-trace-id={t.traceId}>
+              <td className="mono">{formatTimeMs(Number(BigInt(t.startTimeUnixNano) / 1_000_000n))}</td>
+              <td>
+                <span className="swatch" style={{ background: serviceColor(t.rootService || '?') }} />
+                <span className="muted">{t.rootService || '(root missing)'}</span> {t.rootName}
+              </td>
+              <td className="num">{formatDurationNs(BigInt(t.durationNs))}</td>
+              <td className="num">{t.spanCount}</td>
+              <td className={`num ${t.errorCount > 0 ? 'bad' : ''}`}>{t.errorCount}</td>
+              <td>
+                {t.services.map((s) => (
+                  <span key={s} className="swatch" title={s} style={{ background: serviceColor(s) }} />
+                ))}
+              </td>
+              <td className="mono">
+                {href ? (
+                  <Link href={href} data-testid="trace-link">
+                    {t.traceId.slice(0, 16)}…
+                  </Link>
+                ) : (
+                  t.traceId
+                )}
+              </td>
+            </tr>
+          )
+        })}
       </tbody>
     </table>
   )

@@ -3,6 +3,7 @@ import { useRouter, useSearchParams } from 'next/navigation'
 import { apiPath } from '../../api/client.ts'
 import type { ServicesResponse, TracesResponse } from '../../api/types.ts'
 import { useApi } from '../../api/use-api.ts'
+import { traceHref } from '../../lib/trace-href.ts'
 import { useTimeRange } from '../../lib/use-time-range.ts'
 import { DurationScatter } from '../charts/ScatterChart.tsx'
 import { Guard } from '../layout/StateViews.tsx'
@@ -41,7 +42,10 @@ export function TracesPage() {
                   error: t.errorCount > 0,
                   label: `${t.rootService} ${t.rootName}`,
                 }))}
-                onOpen={(id) => router.push(`/traces/${id}`)}
+                onOpen={(id) => {
+                  const href = traceHref(id)
+                  if (href) router.push(href)
+                }}
               />
             </div>
             <TraceResults traces={data.traces} />
