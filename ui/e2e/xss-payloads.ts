@@ -44,7 +44,7 @@ const RAW: readonly [string, XssContext, (id: number) => string][] = [
   ['double-quote attribute break', 'attribute', (n) => `"><img src=x onerror=${call(n)}>`],
   ['single-quote attribute break', 'html', (n) => `'><svg onload=${call(n)}>`],
   ['event attribute injection', 'attribute', (n) => `" autofocus onfocus="${call(n)}" onmouseover="${call(n)}" x="`],
-  ['javascript: URL', 'url', (n) => `javascript:${call(n)}//`],
+  ['javascript: URL', 'url', (n) => `javascript:${call(n)}//?x=1#y`],
   ['anchor with javascript: href', 'html', (n) => `<a href="javascript:${call(n)}" id="xss-link-${n}">open</a>`],
   ['entity-obfuscated javascript: href', 'html', (n) => `<a href="jav&#x09;ascript:${call(n)}">open</a>`],
   ['template expression', 'template', (n) => `{{constructor.constructor('${call(n)}')()}}`],

@@ -27,11 +27,12 @@ const ALL = XSS_PAYLOADS.map((p) => p.text)
 /** the views of the hostile tenant's recent data (its busy service's traffic is older) */
 const RECENT = 'from=now-30m&to=now'
 /**
- * Service pages visited (each costs a page load): between them their names hold / < > " ' :
- * % \ $ { } [ ] ( ) , ; = & # ? and non-ASCII — what URL building and route params could get
- * wrong. Every other view shows every service name.
+ * Service pages visited (each costs a page load): between them their names hold every
+ * character URL building and route params could get wrong (URL_SPECIAL, and non-ASCII).
+ * Every other view shows every service name.
  */
-const SERVICE_PAGES = ['script tag', 'double-quote attribute break', 'single-quote attribute break', 'javascript: URL', 'template literal', 'URL-encoded markup', 'RTL override and zero-width', 'JS string break', 'markdown javascript: link', 'data: URL', 'event attribute injection']
+const SERVICE_PAGES = ['script tag', 'double-quote attribute break', 'single-quote attribute break', 'javascript: URL', 'template literal', 'URL-encoded markup', 'RTL override and zero-width', 'JS string break', 'markdown javascript: link', 'data: URL', 'numeric HTML entities']
+const URL_SPECIAL = [...'/<>"\':%\\${}[](),;=&#? ']
 
 /** canary contexts that are markup in a served page; the others are run in a page's script */
 const SERVED: XssContext[] = ['html', 'attribute', 'entities', 'url-encoded']
@@ -176,6 +177,9 @@ describe('untrusted strings are inert in every view (issue #13)', () => {
     const findings: string[] = []
     const pages = SERVICE_PAGES.map((name) => SHORT_PAYLOADS.findIndex((s) => s.name === name))
     expect(pages).not.toContain(-1)
+    const names = pages.map((i) => SHORT[i]!).join('')
+    expect(URL_SPECIAL.filter((c) => !names.includes(c)), 'characters no visited service name has').toEqual([])
+    expect(names).toMatch(/[^\x00-\x7f]/)
     for (const i of pages) {
       const service = SHORT_PAYLOADS[i]!
       await p.open(`/services/${encodeURIComponent(service.text)}?${RECENT}`, 'operations-table')
