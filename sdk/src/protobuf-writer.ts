@@ -1,0 +1,242 @@
+/**
+ * A protobuf writer that appends to one growing buffer, for the OTLP span encoder.
+ *
+ * The caller writes each field's tag itself (a precomputed byte: tags of fields 1..15 are one
+ * byte), then the value. Nested messages are written after a reserved length prefix whose size
+ * the caller guesses (`begin(reserve)`); `end` writes the minimal varint length and moves the body
+ * only when the guess was wrong, so the common case moves nothing.
+ *
+ * Invariants: every length prefix is a minimal varint; strings are UTF-8 (an optimistic one-pass
+ * copy for ASCII, the exact byte length otherwise); `bytes()` returns a copy the caller owns,
+ * while the writer's own buffer is reused by the next `reset()`.
+ */
+import type { HrTime } from '@opentelemetry/api'
+
+const TWO_32 = 0x1_0000_0000
+/** Nibble value by character code, for the hex ids OpenTelemetry keeps as strings. */
+const HEX_VALUE = new Uint8Array(256)
+for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i
+for (let i = 0; i < 6; i++) {
+  HEX_VALUE[65 + i] = 10 + i
+  HEX_VALUE[97 + i] = 10 + i
+}
+
+export function varintSize(value: number): number {
+  if (value < 0x80) return 1
+  if (value < 0x4000) return 2
+  if (value < 0x20_0000) return 3
+  if (value < 0x1000_0000) return 4
+  let size = 5
+  for (let v = Math.floor(value / 0x8_0000_0000); v > 0; v = Math.floor(v / 0x80)) size++
+  return size
+}
+
+export class ProtobufWriter {
+  buf: Buffer
+  pos = 0
+
+  /** A growing buffer of `initial` bytes, or (to fill a buffer sized exactly) the buffer given. */
+  constructor(initial: number | Buffer) {
+    this.buf = typeof initial === 'number' ? Buffer.allocUnsafe(initial) : initial
+  }
+
+  /** Starts a new message, reusing the buffer. */
+  reset(): void {
+    this.pos = 0
+  }
+
+  /** A copy of what was written. */
+  bytes(): Uint8Array {
+    const out = Buffer.allocUnsafe(this.pos)
+    this.buf.copy(out, 0, 0, this.pos)
+    return out
+  }
+
+  ensure(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes))
+    this.buf.copy(next, 0, 0, this.pos)
+    this.buf = next
+  }
+
+  byte(value: number): void {
+    if (this.pos >= this.buf.length) this.ensure(1)
+    this.buf[this.pos++] = value
+  }
+
+  /** Unsigned varint of a non-negative integer up to 2^64. */
+  varint(value: number): void {
+    this.ensure(10)
+    const buf = this.buf
+    if (value < 0x80) {
+      buf[this.pos++] = value
+      return
+    }
+    let v = value
+    while (v >= 0x80) {
+      buf[this.pos++] = (v % 0x80) | 0x80
+      v = Math.floor(v / 0x80)
+    }
+    buf[this.pos++] = v
+  }
+
+  /** int64 as varint: negative values are 64-bit two's complement (10 bytes). */
+  int64(value: number): void {
+    if (value >= 0) return this.varint(value)
+    this.ensure(10)
+    let hi = Math.floor(value / TWO_32)
+    let lo = value - hi * TWO_32
+    hi = hi >>> 0
+    const buf = this.buf
+    for (let i = 0; i < 9; i++) {
+      buf[this.pos++] = (lo & 0x7f) | 0x80
+      lo = (lo >>> 7) | ((hi & 0x7f) << 25)
+      hi = hi >>> 7
+    }
+    buf[this.pos++] = lo & 0x01
+  }
+
+  /** A length-prefixed UTF-8 string. */
+  string(value: string): void {
+    const length = value.length
+    if (length < 0x4000) {
+      // Optimistic ASCII copy: then the byte length is the character count.
+      const reserve = length < 0x80 ? 1 : 2
+      this.ensure(reserve + length)
+      const buf = this.buf
+      const start = this.pos + reserve
+      let i = 0
+      for (; i < length; i++) {
+        const c = value.charCodeAt(i)
+        if (c >= 0x80) break
+        buf[start + i] = c
+      }
+      if (i === length) {
+        if (reserve === 1) {
+          buf[this.pos] = length
+        } else {
+          buf[this.pos] = (length & 0x7f) | 0x80
+          buf[this.pos + 1] = length >>> 7
+        }
+        this.pos = start + length
+        return
+      }
+    }
+    const n = Buffer.byteLength(value, 'utf8')
+    this.varint(n)
+    this.ensure(n)
+    this.pos += this.buf.write(value, this.pos, n, 'utf8')
+  }
+
+  /** A length-prefixed byte string from a hex id (trace and span ids). */
+  hexBytes(hex: string): void {
+    const n = hex.length >> 1
+    this.ensure(n + 1)
+    const buf = this.buf
+    let p = this.pos
+    buf[p++] = n
+    for (let i = 0; i < hex.length - 1; i += 2) {
+      buf[p++] = (HEX_VALUE[hex.charCodeAt(i) & 0xff]! << 4) | HEX_VALUE[hex.charCodeAt(i + 1) & 0xff]!
+    }
+    this.pos = p
+  }
+
+  /** `bytes[start, end)` as they are. */
+  copy(bytes: Uint8Array, start = 0, end = bytes.length): void {
+    this.ensure(end - start)
+    this.buf.set(bytes.subarray(start, end), this.pos)
+    this.pos += end - start
+  }
+
+  /** Length-prefixed bytes. */
+  lengthPrefixed(bytes: Uint8Array): void {
+    this.varint(bytes.length)
+    this.ensure(bytes.length)
+    this.buf.set(bytes, this.pos)
+    this.pos += bytes.length
+  }
+
+  fixed32(value: number): void {
+    this.ensure(4)
+    const buf = this.buf
+    const v = value >>> 0
+    buf[this.pos] = v & 0xff
+    buf[this.pos + 1] = (v >>> 8) & 0xff
+    buf[this.pos + 2] = (v >>> 16) & 0xff
+    buf[this.pos + 3] = v >>> 24
+    this.pos += 4
+  }
+
+  double(value: number): void {
+    this.ensure(8)
+    this.buf.writeDoubleLE(value, this.pos)
+    this.pos += 8
+  }
+
+  /** HrTime [seconds, nanoseconds] as fixed64 nanoseconds, exact without BigInt. */
+  hrTime(time: HrTime): void {
+    this.ensure(8)
+    const seconds = time[0]
+    const nanos = time[1]
+    // seconds * 1e9 + nanos over 32-bit words: 1e9 = 15258 * 2^16 + 51712, seconds = s1 * 2^16 + s0
+    const s1 = Math.floor(seconds / 0x10000)
+    const s0 = seconds - s1 * 0x10000
+    const a = s1 * 1e9 // < 2^46; the value holds a * 2^16
+    const aHigh = Math.floor(a / 0x10000)
+    const aLow16 = a - aHigh * 0x10000
+    const b = s0 * 1e9 + nanos // < 2^47
+    const bHigh = Math.floor(b / TWO_32)
+    let lo = aLow16 * 0x10000 + (b - bHigh * TWO_32)
+    const carry = Math.floor(lo / TWO_32)
+    lo -= carry * TWO_32
+    const hi = (aHigh + bHigh + carry) >>> 0
+    const buf = this.buf
+    const p = this.pos
+    buf[p] = lo & 0xff
+    buf[p + 1] = (lo >>> 8) & 0xff
+    buf[p + 2] = (lo >>> 16) & 0xff
+    buf[p + 3] = lo >>> 24
+    buf[p + 4] = hi & 0xff
+    buf[p + 5] = (hi >>> 8) & 0xff
+    buf[p + 6] = (hi >>> 16) & 0xff
+    buf[p + 7] = hi >>> 24
+    this.pos = p + 8
+  }
+
+  /** Reserves `reserve` bytes for a nested message's length; returns where they start. */
+  begin(reserve: number): number {
+    this.ensure(reserve)
+    const at = this.pos
+    this.pos += reserve
+    return at
+  }
+
+  /** Ends the message begun at `at` with `reserve` length bytes: writes its minimal length. */
+  end(at: number, reserve: number): void {
+    const bodyStart = at + reserve
+    const length = this.pos - bodyStart
+    if (length < 0x80 && reserve === 1) {
+      this.buf[at] = length
+      return
+    }
+    const need = varintSize(length)
+    if (need !== reserve) {
+      // the guess was wrong: move the body next to a prefix of the right size
+      this.ensure(need - reserve)
+      const buf = this.buf
+      const to = at + need
+      if (length < 64) {
+        // a native call costs more than moving a small body by hand
+        if (to < bodyStart) for (let i = 0; i < length; i++) buf[to + i] = buf[bodyStart + i]!
+        else for (let i = length - 1; i >= 0; i--) buf[to + i] = buf[bodyStart + i]!
+      } else {
+        buf.copyWithin(to, bodyStart, this.pos)
+      }
+      this.pos += need - reserve
+    }
+    const save = this.pos
+    this.pos = at
+    this.varint(length)
+    this.pos = save
+  }
+}
