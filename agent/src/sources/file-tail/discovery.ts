@@ -20,7 +20,7 @@ import type { AgentMetrics } from '../../agent-metrics.ts'
 import type { FilePosition } from '../../buffer-entry.ts'
 import type { CheckpointStore } from './checkpoints.ts'
 import { beginsLikeAny, findByInode, unchangedSince, type Fingerprint } from './file-identity.ts'
-import { findGenerations, MTIME_SLACK_MS, statEntry, type DirectoryEntry } from './generations.ts'
+import { FINISHED_KEEP_MS, findGenerations, MTIME_SLACK_MS, statEntry, type DirectoryEntry } from './generations.ts'
 
 /** What discovery needs of a tracked file. */
 export interface DiscoveredFile {
@@ -152,10 +152,12 @@ export function createDiscovery(deps: DiscoveryDeps): Discovery {
     for (const p of resume.values()) livePaths.add(p.path)
     for (const p of checkpoints.allFinished()) livePaths.add(p.path)
     const scan = await findGenerations(livePaths, sinceMs, (entry) => files.has(entry.key) || matchedPaths.has(entry.path))
-    // a finished file that left its directory can no longer be taken for a generation
+    // a finished file that left its directory, or has long been quiet, is no candidate to forget
     for (const done of checkpoints.allFinished()) {
       const present = scan.present.get(dirname(done.path))
-      if (present && !present.has(done.key)) checkpoints.forgetFinished(done.key)
+      if (!present) continue
+      const mtimeMs = present.get(done.key)
+      if (mtimeMs === undefined || mtimeMs < sinceMs - FINISHED_KEEP_MS) checkpoints.forgetFinished(done.key)
     }
     let complete = true
     for (const generation of scan.generations) {

@@ -143,6 +143,11 @@ describe('file_tail', () => {
     expect(tail.trackedPaths()).toEqual([path])
     expect((await metrics.fileTail.unseenGenerations.get()).values[0]!.value).toBe(1)
     expect((await metrics.fileTail.rotations.get()).values[0]!.value).toBe(2)
+    // a late line in a closed rotated file is read on from where that file was finished
+    await appendFile(join(dir, 'app.log.2'), text(['late 9']))
+    await tail.pollOnce()
+    await tail.pollOnce()
+    expect(buffer.bodies().sort()).toEqual([...lines(1, 8), 'late 9'].sort())
     await tail.stop()
   })
 

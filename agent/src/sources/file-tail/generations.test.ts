@@ -57,7 +57,8 @@ describe('findGenerations', () => {
       [join(dir, 'app.log.1'), join(dir, 'app.log')],
     ])
     const expectedKeys = await Promise.all(['app.log.1', 'app.log.2', 'app.log.3', 'skipped.log.1'].map(async (n) => (await stat(join(dir, n))).ino))
-    expect([...scan.present.get(dir)!].map((k) => Number(k.split(':')[1])).sort()).toEqual(expectedKeys.sort())
+    expect([...scan.present.get(dir)!.keys()].map((k) => Number(k.split(':')[1])).sort()).toEqual(expectedKeys.sort())
+    expect(Math.round(scan.present.get(dir)!.get(scan.generations[0]!.key)!)).toBe(t + 3_000)
   })
 
   it('does not list a directory unchanged since the threshold', async () => {

@@ -17,8 +17,10 @@
  * rotations — the name, then `.`, `-` or `_` and anything (app.log.1, app.log-20240101,
  * 0.log.20240101-120000), not compressed — not tracked, not at a globbed path, modified after the
  * threshold (less MTIME_SLACK_MS for coarse file timestamps). Old rotated history is older and
- * stays unread; files already read to their end are remembered (checkpoints' `finished`) until
- * they leave the directory, so they are not read twice.
+ * stays unread; files already read to their end are remembered (checkpoints' `finished`), so
+ * they are not read twice — and if written to after they were closed, read on from their end —
+ * until they leave the directory or stay unmodified for FINISHED_KEEP_MS (then they are no
+ * candidates any more; the memory is bounded because checkpoints.json is rewritten on every ack).
  * Exclude globs apply to discovery, not here: a generation continues a file that was included.
  * Not covered: rotation into another directory (logrotate's olddir), and a generation compressed
  * or deleted before it was found — a checkpointed one is counted as missing by file-tail.ts.
@@ -28,6 +30,8 @@ import { basename, dirname, join } from 'node:path'
 
 /** file timestamps may lag the wall clock by a clock tick; a wider margin only costs a few stats */
 export const MTIME_SLACK_MS = 1_000
+/** how long a finished file unmodified since is still remembered */
+export const FINISHED_KEEP_MS = 10 * 60_000
 
 const COMPRESSED = /\.(gz|bz2|xz|zst|lz4|zip|z)$/i
 const SEPARATORS = new Set(['.', '-', '_'])
@@ -70,8 +74,8 @@ export function rotationOf(name: string, liveNames: Iterable<string>): string | 
 export interface GenerationScan {
   /** oldest first (by mtime), so a file's lines are read in the order they were written */
   generations: Generation[]
-  /** the keys of the rotated-name files in each directory that was looked at */
-  present: Map<string, Set<string>>
+  /** the rotated-name files in each directory that was looked at: key → mtime */
+  present: Map<string, Map<string, number>>
 }
 
 /**
@@ -88,7 +92,7 @@ export async function findGenerations(livePaths: Iterable<string>, sinceMs: numb
     names.add(basename(path))
   }
   const generations: Generation[] = []
-  const present = new Map<string, Set<string>>()
+  const present = new Map<string, Map<string, number>>()
   for (const [dir, liveNames] of byDir) {
     let names: string[]
     try {
@@ -97,14 +101,14 @@ export async function findGenerations(livePaths: Iterable<string>, sinceMs: numb
     } catch {
       continue
     }
-    const keys = new Set<string>()
+    const keys = new Map<string, number>()
     present.set(dir, keys)
     for (const name of names) {
       const live = rotationOf(name, liveNames)
       if (live === undefined) continue
       const entry = await statEntry(join(dir, name))
       if (!entry) continue
-      keys.add(entry.key)
+      keys.set(entry.key, entry.mtimeMs)
       if (entry.mtimeMs > sinceMs && !skip(entry)) generations.push({ ...entry, livePath: join(dir, live) })
     }
   }
