@@ -117,13 +117,16 @@ export async function agentRotationKills(o: AgentRotationOptions): Promise<Agent
     await Promise.all(writers)
     const total = written.reduce((a, b) => a + b, 0)
     step(`writers stopped at ${total} lines`)
-    // every line has reached the collector (duplicates count too, so also wait for the agent's buffer)
+    // every line has reached the collector: duplicates count in `accepted` too, so also wait until
+    // the agent has read every rotated file to its end and closed it (only the live files stay
+    // open) and its buffer is acknowledged — otherwise duplicates could hide unread lines
     const deadline = Date.now() + 120_000
     for (;;) {
       const accepted = await collector.metric('periscope_collector_accepted_items_total', 'signal="logs"')
       const unacked = await agent.metric('periscope_agent_buffer_unacked_entries')
-      if (accepted >= total && unacked === 0) break
-      if (Date.now() > deadline) throw new Error(`the agent did not ship every line within 120 s (collector accepted ${accepted} of ${total}, ${unacked} entries unacked)`)
+      const open = await agent.metric('periscope_agent_file_tail_open_files')
+      if (accepted >= total && unacked === 0 && open === o.files) break
+      if (Date.now() > deadline) throw new Error(`the agent did not ship every line within 120 s (collector accepted ${accepted} of ${total}, ${unacked} entries unacked, ${open} files open)`)
       await sleep(200)
     }
     // a little longer: lines of a rotated file still being read would show as duplicates or stray, not be missed
