@@ -20,12 +20,15 @@ export interface Pipeline {
   stop(): Promise<void>
 }
 
-/** `bus` 'local' puts the log under the pipeline's own temp dir. */
-export async function startPipeline(bus: 'local' | BusConfig): Promise<Pipeline> {
+/**
+ * `bus` 'local' puts the log under the pipeline's own temp dir. `nodeOptions`: extra node flags
+ * for the pipeline process (diagnostics such as --trace-gc; the figures use none).
+ */
+export async function startPipeline(bus: 'local' | BusConfig, nodeOptions: readonly string[] = []): Promise<Pipeline> {
   const dir = mkdtempSync(join(tmpdir(), 'periscope-bench-e2e-'))
   const busConfig: BusConfig = bus === 'local' ? { kind: 'local', dir: join(dir, 'bus'), partitions: 4, maxBatchRecords: 1000, maxBatchBytes: 16 << 20 } : bus
   const child = fork(join(import.meta.dirname, 'pipeline.ts'), [dir, JSON.stringify(busConfig)], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...nodeOptions, '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, TZ: 'UTC' },
   })

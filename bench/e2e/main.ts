@@ -1,5 +1,6 @@
 /**
- * `node --import tsx bench/e2e/main.ts [--quick] [--local-only]`: the whole pipeline, end to end.
+ * `node --import tsx bench/e2e/main.ts [--quick] [--local-only] [--spans-only] [--profile=<dir>]
+ *  [--pipeline-node-option=<flag> …]`: the whole pipeline, end to end.
  *
  *   spans   OTLP protobuf over HTTP → collector → bus → ingest → rows in ClickHouse, counted.
  *           Each repeat: B_CH first (the same generator's rows, built beforehand, inserted
@@ -10,19 +11,30 @@
  *   logs    lines appended to a file → agent (file tail, a child process) → collector → bus →
  *           ingest → rows, counted. Goal ≥ 20 000 lines/s.
  * The pipeline runs in its own process (bench/e2e/pipeline.ts); its CPU per span is reported.
+ * `--profile=<dir>` also writes, per spans repeat, the pipeline's V8 CPU profile of the timed
+ * window (<dir>/<bus>-<repeat>.cpuprofile) and its CPU per thread name (….threads.json); read
+ * them with bench/e2e/profile-summary.ts. Profiling slows the pipeline: not for the figures.
  * Wall rates include the load generator on the same 2 cores — as a deployment on one host would.
  */
 import { execFileSync } from 'node:child_process'
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { encodeTraces } from '@periscope/model'
 import { startAgentProcess, writeTestAgentConfig } from '@periscope/agent/testing'
 import { median, processCpuMs, report, type BenchRow } from '../lib/measure.ts'
 import { generateShopTraces } from '../../packages/store/src/testing/shop-traces.ts'
 import { postAll, startPipeline, type Pipeline } from './harness.ts'
+import { threadCpuDelta, threadCpuMs } from './thread-cpu.ts'
 
 const quick = process.argv.includes('--quick')
 const localOnly = process.argv.includes('--local-only')
+/** skips the logs scenario (e.g. to profile the spans path alone) */
+const spansOnly = process.argv.includes('--spans-only')
+const profileArg = process.argv.find((a) => a.startsWith('--profile='))
+const profileDir = profileArg ? resolve(profileArg.slice('--profile='.length)) : null
+if (profileDir) mkdirSync(profileDir, { recursive: true })
+/** `--pipeline-node-option=<flag>` (repeatable): a node flag for the pipeline process, for diagnostics */
+const pipelineNodeOptions = process.argv.filter((a) => a.startsWith('--pipeline-node-option=')).map((a) => a.slice('--pipeline-node-option='.length))
 const SPANS = quick ? 20_000 : 50_000
 const LINES = quick ? 20_000 : 100_000
 const REPEATS = quick ? 1 : 3
@@ -33,6 +45,7 @@ const kafkaScript = join(import.meta.dirname, '..', '..', 'deploy', 'kafka', 'ka
 
 interface SpanSample {
   rawPerSecond: number
+  rawCpuUsPerRow: number
   e2ePerSecond: number
   pipelineCpuUsPerSpan: number
 }
@@ -44,26 +57,43 @@ async function spansScenario(name: string, pipeline: Pipeline): Promise<BenchRow
   for (let r = 0; r < REPEATS && Date.now() - started < SCENARIO_BUDGET_MS / 3; r++) {
     const seed = 100 + r
     const startNs = (BigInt(Date.now()) - 3_600_000n) * 1_000_000n
-    const raw = await pipeline.call<{ rows: number; wallMs: number }>('raw', { spans: SPANS, seed, startNs: String(startNs) })
+    const raw = await pipeline.call<{ rows: number; wallMs: number; cpuMs: number }>('raw', { spans: SPANS, seed, startNs: String(startNs) })
     const shop = generateShopTraces({ spanCount: SPANS, seed, startNs })
     const bodies = shop.requests.map((request) => encodeTraces(request, 'protobuf'))
     if (shop.spanCount !== raw.rows) throw new Error(`generator gave ${shop.spanCount} spans, raw insert ${raw.rows}`)
     expected += shop.spanCount
+    const profileName = profileDir ? join(profileDir, `${name.replace(/\W+/g, '-')}-${r + 1}`) : null
+    if (profileName) await pipeline.call('profileStart')
+    const threads0 = profileName ? threadCpuMs(pipeline.child.pid!) : null
+    const inserts0 = await pipeline.call<Record<string, { inserts: number; rows: number }>>('inserts')
     const cpu0 = processCpuMs(pipeline.child.pid!)
     const t0 = Date.now()
     await postAll(pipeline, bodies, CONCURRENCY, started + SCENARIO_BUDGET_MS)
+    const postedMs = Date.now() - t0
     const { atMs } = await pipeline.call<{ atMs: number }>('waitLanded', { table: 'otel_traces', target: expected, timeoutMs: Math.max(1000, started + SCENARIO_BUDGET_MS - Date.now()) })
     const cpuMs = processCpuMs(pipeline.child.pid!) - cpu0
+    if (profileName) {
+      writeFileSync(`${profileName}.threads.json`, JSON.stringify({ spans: shop.spanCount, cpuMs, wallMs: atMs - t0, threads: threadCpuDelta(threads0!, threadCpuMs(pipeline.child.pid!)) }, null, 1))
+      await pipeline.call('profileStop', { path: `${profileName}.cpuprofile` })
+    }
     const stored = await pipeline.call<number>('count', { table: 'otel_traces', tenantId: pipeline.tenantId })
     if (stored !== expected) throw new Error(`${name}: ${stored} spans stored, ${expected} sent — loss or duplication`)
-    const sample = { rawPerSecond: (raw.rows * 1000) / raw.wallMs, e2ePerSecond: (shop.spanCount * 1000) / (atMs - t0), pipelineCpuUsPerSpan: (cpuMs * 1000) / shop.spanCount }
+    const inserts1 = await pipeline.call<Record<string, { inserts: number; rows: number }>>('inserts')
+    const insertLine = Object.entries(inserts1)
+      .map(([table, n]) => `${table} ${n.inserts - (inserts0[table]?.inserts ?? 0)} (${n.rows - (inserts0[table]?.rows ?? 0)} rows)`)
+      .join(', ')
+    const sample = { rawPerSecond: (raw.rows * 1000) / raw.wallMs, rawCpuUsPerRow: (raw.cpuMs * 1000) / raw.rows, e2ePerSecond: (shop.spanCount * 1000) / (atMs - t0), pipelineCpuUsPerSpan: (cpuMs * 1000) / shop.spanCount }
     samples.push(sample)
-    console.log(`${name} repeat ${r + 1}: B_CH ${Math.round(sample.rawPerSecond)} rows/s, end to end ${Math.round(sample.e2ePerSecond)} spans/s, count ${stored} = sent`)
+    console.log(
+      `${name} repeat ${r + 1}: B_CH ${Math.round(sample.rawPerSecond)} rows/s (${Math.round(sample.rawCpuUsPerRow)} µs CPU/row), end to end ${Math.round(sample.e2ePerSecond)} spans/s (${Math.round(sample.pipelineCpuUsPerSpan)} µs CPU/span), count ${stored} = sent; posted in ${postedMs} ms, landed in ${atMs - t0} ms; inserts: ${insertLine}`,
+    )
   }
   const rawRate = median(samples.map((s) => s.rawPerSecond))
   const e2eRate = median(samples.map((s) => s.e2ePerSecond))
   return [
     { scenario: `B_CH raw insert (${name} run)`, metric: 'rows/s', value: rawRate, unit: 'rows/s' },
+    // the engine's threads included (chdb runs in the pipeline process), rows built beforehand
+    { scenario: `B_CH raw insert (${name} run)`, metric: 'CPU per row', value: median(samples.map((s) => s.rawCpuUsPerRow)), unit: 'µs' },
     { scenario: `spans e2e, ${name}`, metric: 'spans/s (count verified)', value: e2eRate, unit: 'spans/s' },
     { scenario: `spans e2e, ${name}`, metric: 'pipeline CPU per span', value: median(samples.map((s) => s.pipelineCpuUsPerSpan)), unit: 'µs' },
     { scenario: `spans e2e, ${name}`, metric: 'ratio to B_CH', value: e2eRate / rawRate, unit: 'x', goal: name === 'local log' ? '>= 0.6' : '>= 0.3' },
@@ -128,17 +158,17 @@ async function logsScenario(pipeline: Pipeline): Promise<BenchRow[]> {
 }
 
 const rows: BenchRow[] = []
-const local = await startPipeline('local')
+const local = await startPipeline('local', pipelineNodeOptions)
 try {
   rows.push(...(await spansScenario('local log', local)))
-  rows.push(...(await logsScenario(local)))
+  if (!spansOnly) rows.push(...(await logsScenario(local)))
 } finally {
   await local.stop()
 }
 if (!localOnly) {
   execFileSync('bash', [kafkaScript, 'acquire', String(process.pid)], { stdio: 'inherit' })
   try {
-    const kafka = await startPipeline({ kind: 'kafka', brokers: [`127.0.0.1:${KAFKA_PORT}`], clientId: 'bench-e2e', partitions: 4, maxBatchRecords: 1000, maxBytesPerPartition: 16 << 20 })
+    const kafka = await startPipeline({ kind: 'kafka', brokers: [`127.0.0.1:${KAFKA_PORT}`], clientId: 'bench-e2e', partitions: 4, maxBatchRecords: 1000, maxBytesPerPartition: 16 << 20 }, pipelineNodeOptions)
     try {
       // the group starts at the topics' beginning: earlier runs' records are drained untimed first
       await kafka.call('drained', { timeoutMs: SCENARIO_BUDGET_MS })

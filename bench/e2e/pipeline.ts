@@ -9,6 +9,7 @@
  *
  * Messages (parent → child, each answered by {id, ok, value|error}):
  *   {op:'landed', table}                   rows of the run's tenant ingest has had acknowledged by ClickHouse
+ *   {op:'inserts'}                         {table: {inserts, rows}} of every insert ingest made so far
  *   {op:'drained', timeoutMs}              resolves once every partition's lag is 0 (earlier records read)
  *   {op:'waitLanded', table, target, timeoutMs}  resolves with {atMs} once landed ≥ target
  *   {op:'count', table, tenantId}          SELECT count() (the zero-loss check)
@@ -16,9 +17,14 @@
  *   {op:'pollStart', intervalMs} / {op:'pollStop'}   freshness: first time each `fresh-*` span
  *                                          name is queryable (Date.now ms)
  *   {op:'storage'}                         OPTIMIZE FINAL, then system.parts per table
+ *   {op:'profileStart'} / {op:'profileStop', path}   V8 CPU profile of this process's JS thread
+ *                                          (node:inspector), written to `path` (.cpuprofile), and
+ *                                          its sampled allocations beside it (.heapprofile)
  *   {op:'stop'}
  * The first message child → parent is {ready:true, port, key}. The ready message also names the run's tenant (every key's).
  */
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { spanRows, type SpanRow } from '@periscope/model'
 import { build as buildCollector, createMemoryApiKeySource, createTenantResolver, DEFAULT_ITEM_RULES, generateApiKey } from '@periscope/collector/app'
 import { build as buildIngest, IngestSettingsSchema, type IngestSettings } from '@periscope/ingest/app'
@@ -40,11 +46,15 @@ const TENANT = `bench-${process.pid}-${Date.now()}`
 const store = await openStore({ mode: 'embedded', path: `${dataDir}/db` })
 await migrate(store)
 const landed = new Map<string, number>()
+/** inserts per table (ingest's range ledger included), for the insert-size line of the report */
+const inserts = new Map<string, { inserts: number; rows: number }>()
 const counting: Store = {
   ...store,
   client: store.client,
   async insert(table, rows, options) {
     await store.insert(table, rows, options)
+    const seen = inserts.get(table) ?? { inserts: 0, rows: 0 }
+    inserts.set(table, { inserts: seen.inserts + 1, rows: seen.rows + rows.length })
     let ours = 0
     for (const row of rows as Array<{ TenantId?: string }>) if (row.TenantId === TENANT) ours++
     landed.set(table, (landed.get(table) ?? 0) + ours)
@@ -82,6 +92,7 @@ await ingest.start()
 const address = await collector.listen({ host: '127.0.0.1', port: 0 })
 
 const firstSeen = new Map<string, number>()
+let profiler: Session | undefined
 let poller: NodeJS.Timeout | undefined
 let polling = false
 
@@ -139,6 +150,8 @@ async function handle(m: Message): Promise<unknown> {
   switch (m.op) {
     case 'landed':
       return landed.get(String(m.table)) ?? 0
+    case 'inserts':
+      return Object.fromEntries(inserts)
     case 'waitLanded': {
       const deadline = Date.now() + Number(m.timeoutMs)
       while ((landed.get(String(m.table)) ?? 0) < Number(m.target)) {
@@ -179,6 +192,25 @@ async function handle(m: Message): Promise<unknown> {
       return Object.fromEntries(firstSeen)
     case 'storage':
       return storage()
+    case 'profileStart':
+      profiler = new Session()
+      profiler.connect()
+      await profiler.post('Profiler.enable')
+      await profiler.post('Profiler.setSamplingInterval', { interval: 500 })
+      await profiler.post('Profiler.start')
+      // every allocation, also of objects the young-generation GC already freed: what feeds GC
+      await profiler.post('HeapProfiler.startSampling', { samplingInterval: 64 * 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
+      return null
+    case 'profileStop': {
+      if (!profiler) throw new Error('profileStop without profileStart')
+      const { profile } = await profiler.post('Profiler.stop')
+      const { profile: heap } = await profiler.post('HeapProfiler.stopSampling')
+      profiler.disconnect()
+      profiler = undefined
+      writeFileSync(String(m.path), JSON.stringify(profile))
+      writeFileSync(String(m.path).replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(heap))
+      return null
+    }
     case 'stop':
       await collector.close()
       await ingest.stop()

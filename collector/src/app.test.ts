@@ -4,6 +4,7 @@ import { decodeLogs, decodeMetrics, encodeLogs, encodeMetrics, decodeTraces, enc
 import { HEADERS, TOPICS } from '@periscope/pipeline'
 import { createHarness, TEST_CONFIG, type Harness } from './testing/app-harness.ts'
 import { gzipBomb } from './testing/gzip-bomb.ts'
+import { createMemoryBus } from './testing/memory-bus.ts'
 import { bytesOf, gauge, logRecord, logs, metrics, numberPoint, span, str, traces } from './testing/otlp-fixtures.ts'
 import { readExportResponse, readRpcStatus } from './testing/pb-fields.ts'
 
@@ -55,6 +56,31 @@ describe('OTLP/HTTP traces', () => {
     expect(firstSpans.map((s) => Buffer.from(s.spanId).toString('hex'))).toEqual(['0000000000000001', '0000000000000003'])
     expect(first.value.resourceSpans[0]!.resource!.attributes).toEqual([str('service.name', 'shop')])
     expect(first.value.resourceSpans[0]!.scopeSpans[0]!.scope!.name).toBe('test')
+  })
+
+  it("with the bus's partitioner, writes one record per destination partition, keyed by its first trace", async () => {
+    // the memory bus's partitioner: last hex digit of the key modulo 2 → traces 1, 3 on partition 1; 2, 4 on 0
+    h = await createHarness({ bus: createMemoryBus({ partitions: 2 }) })
+    const spans = [spanOf(1, 1), spanOf(2, 2), spanOf(3, 3), spanOf(1, 4), spanOf(4, 5), spanOf(3, 6)]
+    for (const contentType of [PB, 'application/json']) {
+      const before = h.bus.records(TOPICS.traces).length
+      const body = contentType === PB ? encodeTraces(traces(spans), 'protobuf') : encodeTraces(traces(spans), 'json')
+      const res = await post(body, { ...auth(), 'content-type': contentType })
+      expect(res.statusCode).toBe(200)
+      const records = h.bus.records(TOPICS.traces).slice(before)
+      expect(records.map((r) => r.key?.toString())).toEqual(['00000000000000000000000000000001', '00000000000000000000000000000002'])
+      const spanIds = records.map((r) => {
+        const decoded = decodeTraces(r.value, 'protobuf')
+        if (!decoded.ok) throw decoded.error
+        expect(decoded.value.resourceSpans).toHaveLength(1)
+        expect(decoded.value.resourceSpans[0]!.resource!.attributes).toEqual([str('service.name', 'shop')])
+        return decoded.value.resourceSpans[0]!.scopeSpans.flatMap((ss) => ss.spans.map((s) => Buffer.from(s.spanId).toString('hex').replace(/^0+/, '')))
+      })
+      expect(spanIds).toEqual([
+        ['1', '3', '4', '6'],
+        ['2', '5'],
+      ])
+    }
   })
 
   it('accepts OTLP/JSON and answers in JSON', async () => {

@@ -8,7 +8,8 @@
  *               nothing of the body has been read yet
  *   parse       Content-Type protobuf/JSON (else 415), body ≤ http.maxBodyBytes on the wire (413)
  *   handler     Content-Encoding (415), bounded gunzip (413/400), decode (400), charge the
- *               tenant's buckets (429), item rules (partial success), records, bus.send,
+ *               tenant's buckets (429), item rules (partial success), records (traces: one
+ *               per destination partition, by the bus's partitioner), bus.send,
  *               answer 200 only when the bus accepted every record (else 503 + Retry-After)
  * Nothing is half-acknowledged: one record refused fails the request, and the client resends
  * it whole (at-least-once: a retry after a partial bus write may duplicate records).
@@ -246,7 +247,9 @@ export async function build(deps: CollectorDeps): Promise<FastifyInstance> {
     const tally = validateRequest(signal, otlp, config.items, clock.nowMs())
     // the tally's count, not countItems: it also counts invalid metrics that carry no points
     metrics.received(signal, tally.received, bytes)
-    const records = tally.rejected < tally.received ? toRecords(signal, otlp, { tenantId: state.tenantId, maxRecordBytes }, tally, slices) : []
+    // traces: one record per destination partition (null: a record per trace, see records.ts)
+    const partitioner = signal === 'traces' && tally.rejected < tally.received && bus.partitioner ? await bus.partitioner(TOPICS.traces) : null
+    const records = tally.rejected < tally.received ? toRecords(signal, otlp, { tenantId: state.tenantId, maxRecordBytes, partitionOf: partitioner?.partitionOf }, tally, slices) : []
     metrics.itemsRejected(signal, tally)
     const acceptedItems = tally.received - tally.rejected
 

@@ -135,7 +135,7 @@ describe.each(buses)('official OTLP exporters → collector → %s bus', (_name,
     if (config?.kind === 'local') rmSync(config.dir, { recursive: true, force: true })
   })
 
-  it('traces: JSON, protobuf and protobuf+gzip exports arrive as per-trace records of the same spans', async () => {
+  it("traces: JSON, protobuf and protobuf+gzip exports arrive as records per partition, each trace on its key's partition", async () => {
     const spans = sdkSpans()
     expect(spans).toHaveLength(3)
     for (const [encoding, gzip] of [['json', false], ['protobuf', false], ['protobuf', true]] as const) {
@@ -144,13 +144,18 @@ describe.each(buses)('official OTLP exporters → collector → %s bus', (_name,
     }
     const records = await recordsOf(h, TOPICS.traces, (v) => unwrap(decodeTraces(v, 'protobuf')), (r: TracesRequest) => r.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)).length, 3 * spans.length)
 
+    const partitioner = await h.bus.partitioner!(TOPICS.traces)
+    expect(partitioner).not.toBeNull()
     const seen = new Map<string, number>()
     for (const { key, request } of records) {
+      // keyed by one of its traces; every trace in it goes where that key goes
+      const traceIds = request.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => hex(s.traceId))))
+      expect(traceIds).toContain(key?.toString())
+      for (const traceId of traceIds) expect(partitioner!.partitionOf(Buffer.from(traceId))).toBe(partitioner!.partitionOf(key!))
       const rs = request.resourceSpans[0]!
       expect(attributes(rs.resource!.attributes)).toMatchObject({ 'service.name': 'checkout', 'service.version': '1.2.3', 'host.cores': 2 })
       expect(rs.scopeSpans[0]!.scope).toMatchObject({ name: 'collector-test', version: '0.1.0' })
       for (const s of rs.scopeSpans.flatMap((ss) => ss.spans)) {
-        expect(key?.toString()).toBe(hex(s.traceId))
         const sdk = spans.find((x) => x.spanContext().spanId === hex(s.spanId))!
         expect(sdk).toBeDefined()
         expect(hex(s.traceId)).toBe(sdk.spanContext().traceId)

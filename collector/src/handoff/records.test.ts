@@ -3,10 +3,12 @@ import { decodeTraces, encodeTraces, type Span, type TracesRequest } from '@peri
 import { HEADERS } from '@periscope/pipeline'
 import { DEFAULT_ITEM_RULES, createTally, type ItemRules } from '../validate/item-rules.ts'
 import { validateRequest } from '../validate/validate-request.ts'
+import { lastHexDigitPartition } from '../testing/memory-bus.ts'
 import { T0_MS, bytesOf, span, str } from '../testing/otlp-fixtures.ts'
 import { createRandom, pbField } from '../testing/mutator.ts'
 import { pbFields } from '../testing/pb-fields.ts'
-import { toRecords } from './records.ts'
+import type { BusRecord } from '@periscope/pipeline'
+import { toRecords, type RecordOptions } from './records.ts'
 import { traceSlices } from './trace-slices.ts'
 
 const options = { tenantId: 'acme', maxRecordBytes: 1 << 20 }
@@ -42,16 +44,48 @@ function mixedRequest(seed: number): TracesRequest {
 }
 
 /** Records by both paths for the same body: copied from the body, and encoded from the decoded form. */
-function bothPaths(body: Uint8Array, rules: ItemRules = DEFAULT_ITEM_RULES) {
+function bothPaths(body: Uint8Array, rules: ItemRules = DEFAULT_ITEM_RULES, recordOptions: RecordOptions = options) {
   const copiedReq = decode(body)
   const slices = traceSlices(body, copiedReq)
   expect(slices).not.toBeNull()
   const copiedTally = validateRequest('traces', copiedReq, rules, T0_MS)
-  const copied = toRecords('traces', copiedReq, options, copiedTally, slices)
+  const copied = toRecords('traces', copiedReq, recordOptions, copiedTally, slices)
 
   const encodedReq = decode(body)
-  const encoded = toRecords('traces', encodedReq, options, validateRequest('traces', encodedReq, rules, T0_MS))
+  const encoded = toRecords('traces', encodedReq, recordOptions, validateRequest('traces', encodedReq, rules, T0_MS))
   return { copied, encoded }
+}
+
+type Flat = { trace: string; span: string; resource: string; scope: string }
+
+/** Every span of some records with its trace, resource and scope, in record order. */
+function flat(records: BusRecord[]): Flat[] {
+  return records.flatMap((r) =>
+    decode(r.value).resourceSpans.flatMap((rs) =>
+      rs.scopeSpans.flatMap((ss) =>
+        ss.spans.map((sp) => ({
+          trace: Buffer.from(sp.traceId).toString('hex'),
+          span: Buffer.from(sp.spanId).toString('hex'),
+          resource: JSON.stringify(rs.resource?.attributes ?? []),
+          scope: ss.scope?.name ?? '',
+        })),
+      ),
+    ),
+  )
+}
+
+/** A request of `traces` traces (ids 1…n) with `perTrace` spans each, interleaved, over two resources. */
+function manyTraces(traceCount: number, perTrace: number): TracesRequest {
+  const req = mixedRequest(1)
+  const spans: Span[] = []
+  for (let i = 0; i < perTrace; i++) {
+    for (let t = 1; t <= traceCount; t++) {
+      spans.push(span({ traceId: bytesOf(t.toString(16).padStart(32, '0')), spanId: bytesOf((t * 1000 + i).toString(16).padStart(16, '0')), name: `op-${t}-${i}`, attributes: [str('pad', 'p'.repeat(40))] }))
+    }
+  }
+  req.resourceSpans[0]!.scopeSpans[0]!.spans = spans.slice(0, spans.length >> 1)
+  req.resourceSpans[1]!.scopeSpans[0]!.spans = spans.slice(spans.length >> 1)
+  return req
 }
 
 describe('records copied from the body', () => {
@@ -116,5 +150,72 @@ describe('records copied from the body', () => {
     other.resourceSpans.pop()
     expect(traceSlices(body, other)).toBeNull()
     expect(traceSlices(Buffer.from([0x0b, 0x00]), { resourceSpans: [] })).toBeNull() // a group
+  })
+})
+
+describe('records grouped by destination partition', () => {
+  const partitions = 3
+  const partitionOf = (key: Buffer): number => lastHexDigitPartition(key, partitions)
+  const grouped: RecordOptions = { ...options, partitionOf }
+
+  it('put every span once, in request order, into one record per partition keyed by its first trace — by both paths', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const req = mixedRequest(seed)
+      const { copied, encoded } = bothPaths(encodeTraces(req, 'protobuf'), DEFAULT_ITEM_RULES, grouped)
+      expect(copied.map((r) => r.key?.toString())).toEqual(encoded.map((r) => r.key?.toString()))
+      expect(copied.map((r) => decode(r.value))).toEqual(encoded.map((r) => decode(r.value)))
+      // expected independently: the request's spans in order, bucketed by trace id's last digit mod 3
+      const sent = req.resourceSpans.flatMap((rs) =>
+        rs.scopeSpans.flatMap((ss) => ss.spans.map((sp) => ({ trace: Buffer.from(sp.traceId).toString('hex'), span: Buffer.from(sp.spanId).toString('hex') }))),
+      )
+      const buckets = new Map<number, typeof sent>()
+      for (const s of sent) {
+        const p = Number.parseInt(s.trace.slice(-1), 16) % partitions
+        buckets.set(p, [...(buckets.get(p) ?? []), s])
+      }
+      expect(copied).toHaveLength(buckets.size)
+      for (const [i, record] of copied.entries()) {
+        const spans = flat([record]).map(({ trace, span }) => ({ trace, span }))
+        expect(record.key!.toString()).toBe(spans[0]!.trace)
+        expect(spans).toEqual(buckets.get(partitionOf(record.key!)))
+        expect(i === 0 || partitionOf(record.key!) !== partitionOf(copied[i - 1]!.key!)).toBe(true)
+      }
+    }
+  })
+
+  it('split a partition over the record limit into records of that partition, each within the limit, nothing lost or repeated', () => {
+    const req = manyTraces(6, 20)
+    const all = flat([{ key: null, value: Buffer.from(encodeTraces(req, 'protobuf')), headers: {} }])
+    const limit = 2_000
+    const { copied, encoded } = bothPaths(encodeTraces(req, 'protobuf'), DEFAULT_ITEM_RULES, { ...grouped, maxRecordBytes: limit })
+    for (const records of [copied, encoded]) {
+      expect(records.length).toBeGreaterThan(partitions)
+      for (const record of records) {
+        expect(record.value.length).toBeLessThanOrEqual(limit)
+        for (const s of flat([record])) expect(partitionOf(Buffer.from(s.trace))).toBe(partitionOf(record.key!))
+      }
+      // per partition, the spans in request order with the containers they came with
+      for (let p = 0; p < partitions; p++) {
+        const inP = records.filter((r) => partitionOf(r.key!) === p)
+        expect(new Set(inP.map((r) => r.key!.toString())).size).toBe(1)
+        expect(flat(inP)).toEqual(all.filter((s) => partitionOf(Buffer.from(s.trace)) === p))
+      }
+    }
+    // the copy path packs records nearly full: no more records than the byte count needs, plus one per partition
+    const bytes = copied.reduce((n, r) => n + r.value.length, 0)
+    expect(copied.length).toBeLessThanOrEqual(Math.ceil(bytes / (limit * 0.9)) + partitions)
+  })
+
+  it('reject a span that does not fit a record alone, and send the rest', () => {
+    const req = manyTraces(2, 3)
+    req.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes.push(str('big', 'z'.repeat(3_000)))
+    const body = encodeTraces(req, 'protobuf')
+    const sent = flat([{ key: null, value: Buffer.from(body), headers: {} }])
+    const decoded = decode(body)
+    const tally = validateRequest('traces', decoded, DEFAULT_ITEM_RULES, T0_MS)
+    const records = toRecords('traces', decoded, { ...grouped, maxRecordBytes: 2_000 }, tally, traceSlices(body, decoded))
+    expect(tally.rejectedBy).toEqual({ item_too_large: 1 })
+    expect(tally.firstRejection).toContain('a span of trace 00000000000000000000000000000001')
+    expect(flat(records).sort((a, b) => a.span.localeCompare(b.span))).toEqual(sent.slice(1).sort((a, b) => a.span.localeCompare(b.span)))
   })
 })

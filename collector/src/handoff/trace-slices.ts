@@ -1,14 +1,15 @@
 /**
- * Per-trace records for protobuf traces without re-encoding: the bytes of each span are copied
- * from the request body as they arrived, and only the small containers around them are written.
+ * Trace records (records.ts: a request's spans grouped by partition, or by trace) for protobuf
+ * traces without re-encoding: the bytes of each span are copied from the request body as they
+ * arrived, and only the small containers around them are written.
  *
  * Wire format relied on (opentelemetry-proto, collector/trace/v1 and trace/v1):
  *   ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
  *   ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; string schema_url = 3; }
  *   ScopeSpans    { InstrumentationScope scope = 1; repeated Span spans = 2; string schema_url = 3; }
- * A record for a trace is an ExportTraceServiceRequest whose ResourceSpans/ScopeSpans carry every
- * field of the original container except its scope_spans/spans (copied verbatim, in order, so
- * repeated occurrences merge exactly as they did in the request) and only that trace's spans.
+ * A record is an ExportTraceServiceRequest whose ResourceSpans/ScopeSpans carry every field of
+ * the original container except its scope_spans/spans (copied verbatim, in order, so repeated
+ * occurrences merge exactly as they did in the request) and only the record's spans.
  *
  * Invariants:
  * - a record decodes to the same request the encode path (splitBySize) would produce for the
@@ -169,6 +170,40 @@ function sum(parts: Uint8Array[]): number {
   let n = 0
   for (const p of parts) n += p.length
   return n
+}
+
+/** a length prefix of a container is at most this many bytes (lengths stay far below 2^35) */
+const MAX_LENGTH_VARINT_BYTES = 5
+
+/**
+ * Cuts `entries` into runs whose records (writeTraceRecord) each fit `maxBytes`, in order; null
+ * when one entry with its containers alone may not fit. Sizes are upper bounds (every container
+ * length prefix counted at its longest), so a run may come out a few bytes smaller than it could.
+ */
+export function recordChunks(entries: SpanEntry[], head: TraceSlices['head'], maxBytes: number): SpanEntry[][] | null {
+  const chunks: SpanEntry[][] = []
+  let chunk: SpanEntry[] = []
+  let size = 0
+  let last: SpanEntry | null = null
+  for (const entry of entries) {
+    const own = 1 + varintLength(entry.bytes.length) + entry.bytes.length
+    const scopeHead = 1 + MAX_LENGTH_VARINT_BYTES + sum(head.get(entry.ss)!)
+    const newResource = last === null || last.rs !== entry.rs
+    const resourceHead = newResource || size + own + scopeHead > maxBytes ? 1 + MAX_LENGTH_VARINT_BYTES + sum(head.get(entry.rs)!) : 0
+    let add = own + (newResource ? resourceHead + scopeHead : last!.ss !== entry.ss ? scopeHead : 0)
+    if (last !== null && size + add > maxBytes) {
+      chunks.push(chunk)
+      chunk = []
+      size = 0
+      add = own + resourceHead + scopeHead
+    }
+    if (chunk.length === 0 && add > maxBytes) return null
+    chunk.push(entry)
+    size += add
+    last = entry
+  }
+  if (chunk.length > 0) chunks.push(chunk)
+  return chunks
 }
 
 /**

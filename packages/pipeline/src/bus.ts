@@ -106,11 +106,30 @@ export interface Consumer {
   stop(): Promise<void>
 }
 
+/**
+ * Where `send` puts a keyed record on one topic: the bus's own partitioning function over the
+ * topic's partition count as last known.
+ */
+export interface KeyPartitioner {
+  readonly partitions: number
+  partitionOf(key: Buffer): number
+}
+
 export interface Bus {
   readonly kind: 'kafka' | 'local'
   /** create the topics (and their `.dlq` topics) if absent */
   ensureTopics(topics: string[]): Promise<void>
   send(topic: string, records: BusRecord[]): Promise<SendOutcome>
+  /**
+   * The partitioner `send` applies to keyed records of `topic`, so a producer can put items with
+   * different keys that share a partition into one record, keyed by any one of them, and every
+   * key still lands where a record of its own would (the collector: a request's traces, one
+   * record per partition). Null when the topic's partitions are unknown now (absent topic, broker
+   * down): the producer keys a record per item instead. Optional: a bus without it gets that.
+   * The count may lag a change of the topic's partitions (Kafka: metadata is re-read every 30 s),
+   * during which keys may move as they do for any Kafka client.
+   */
+  partitioner?(topic: string): Promise<KeyPartitioner | null>
   consume(options: ConsumerRunOptions): Promise<Consumer>
   /** true when the bus can accept writes now (for /readyz) */
   ready(): Promise<boolean>

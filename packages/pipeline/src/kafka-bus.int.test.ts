@@ -126,6 +126,35 @@ describe('KafkaBus', () => {
     }
   }, 40_000)
 
+  it('partitioner(topic) names the partition every keyed record lands on', async () => {
+    const bus = await openBus(config(), { logger: pino({ level: 'silent' }) })
+    try {
+      const topic = uniqueTopic('partitioner')
+      await bus.ensureTopics([topic])
+      const partitioner = await bus.partitioner!(topic)
+      expect(partitioner?.partitions).toBe(3)
+      const keys = Array.from({ length: 30 }, (_, i) => `${i.toString(16).padStart(8, '0')}-trace`)
+      expect((await bus.send(topic, keys.map((k) => ({ key: Buffer.from(k), value: Buffer.from(k), headers: {} })))).status).toBe('success')
+      const landed = new Map<string, number>()
+      const consumer = await bus.consume({
+        groupId: uniqueTopic('partitioner-group'),
+        topics: [topic],
+        async eachBatch(batch) {
+          for (const r of batch.records) landed.set(r.key!.toString(), batch.partition)
+        },
+      })
+      try {
+        await waitFor('every record', () => landed.size === keys.length, 20_000)
+      } finally {
+        await consumer.stop()
+      }
+      for (const k of keys) expect(landed.get(k), k).toBe(partitioner!.partitionOf(Buffer.from(k)))
+      expect(new Set(landed.values()).size).toBeGreaterThan(1)
+    } finally {
+      await bus.close()
+    }
+  })
+
   it('is ready against the running broker', async () => {
     const bus = await openBus(config(), { logger: pino({ level: 'silent' }) })
     try {

@@ -4,7 +4,8 @@
  *
  * - Producer: idempotent, acks=all (-1), one request in flight per broker (what kafkajs needs for
  *   idempotence to keep order), gzip compression, Java-compatible murmur2 partitioner (records with
- *   the same key land on the same partition as with any other Kafka client).
+ *   the same key land on the same partition as with any other Kafka client); `partitioner(topic)`
+ *   exposes that function (kafka-bus-partitioner.ts).
  * - `send` never hangs: kafkajs retries are bounded, and the whole send races a sendTimeoutMs timer;
  *   broker down, unknown topic, leader moves and timeouts resolve retryable; records the broker
  *   refuses for good (too large, invalid) resolve failure.
@@ -18,6 +19,7 @@ import { resolveKafkaBusConfig, type KafkaBusConfig, type ResolvedKafkaBusConfig
 import { resolveBusDeps, type BusDeps } from './bus-deps.ts'
 import { BusClosedError, withSendTimeout } from './bus-outcome.ts'
 import { startKafkaConsumer } from './kafka-bus-consumer.ts'
+import { createKafkaPartitioners } from './kafka-bus-partitioner.ts'
 import { createKafkaLogCreator } from './kafka-bus-logger.ts'
 
 /** protocol error types a retry cannot fix */
@@ -33,6 +35,8 @@ const NON_RETRYABLE_TYPES = new Set([
   'UNSUPPORTED_COMPRESSION_TYPE',
 ])
 const READY_TIMEOUT_MS = 2_000
+/** how long a topic's partition count is trusted by `partitioner` before it is read again */
+const PARTITIONER_MAX_AGE_MS = 30_000
 
 export async function openKafkaBus(config: KafkaBusConfig, busDeps?: BusDeps): Promise<Bus> {
   const settings = resolveKafkaBusConfig(config)
@@ -69,6 +73,14 @@ export async function openKafkaBus(config: KafkaBusConfig, busDeps?: BusDeps): P
       throw error
     })).then(() => admin)
 
+  const partitioners = createKafkaPartitioners({
+    maxAgeMs: PARTITIONER_MAX_AGE_MS,
+    partitionCount: async (topic) => {
+      const { topics } = await (await connectAdmin()).fetchTopicMetadata({ topics: [topic] })
+      return topics.find((t) => t.name === topic)?.partitions.length ?? 0
+    },
+  })
+
   function classify(error: unknown): SendOutcome {
     const err = error instanceof Error ? error : new Error(String(error))
     if (errorTypes(err).some((type) => NON_RETRYABLE_TYPES.has(type))) return { status: 'failure', error: err }
@@ -104,6 +116,10 @@ export async function openKafkaBus(config: KafkaBusConfig, busDeps?: BusDeps): P
       if (outcome.status === 'success') counters.add('records_sent', records.length)
       else counters.add(outcome.status === 'retryable' ? 'sends_retryable' : 'sends_failed')
       return outcome
+    },
+    async partitioner(topic) {
+      if (closed) return null
+      return partitioners.get(topic)
     },
     async consume(options) {
       if (closed) throw new BusClosedError('the Kafka bus is closed')

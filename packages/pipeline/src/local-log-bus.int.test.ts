@@ -61,6 +61,23 @@ const segmentsOf = (dir: string, topic: string, partition: number): string[] =>
 const record = (i: number, size = 100): BusRecord => ({ key: null, value: Buffer.from(`r${i}-`.padEnd(size, '.')), headers: { i: String(i) } })
 
 describe('LocalLogBus', () => {
+  it('partitioner(topic) names the partition every keyed record lands on; null for a topic it does not have', async () => {
+    const bus = await openLocal({ dir: freshDir('partitioner'), partitions: 4 })
+    try {
+      await bus.ensureTopics(['t'])
+      expect(await bus.partitioner!('absent')).toBeNull()
+      const partitioner = await bus.partitioner!('t')
+      expect(partitioner?.partitions).toBe(4)
+      const keys = Array.from({ length: 40 }, (_, i) => `${i.toString(16).padStart(8, '0')}-trace`)
+      expect((await bus.send('t', keys.map((k) => ({ key: Buffer.from(k), value: Buffer.from(k), headers: {} })))).status).toBe('success')
+      const landed = await readAll(bus, 't', keys.length)
+      for (const r of landed) expect(r.partition, r.key!.toString()).toBe(partitioner!.partitionOf(r.key!))
+      expect(new Set(landed.map((r) => r.partition)).size).toBeGreaterThan(1)
+    } finally {
+      await bus.close()
+    }
+  })
+
   it('group-commits concurrent sends: one fsync for many of them, each resolving only after it', async () => {
     const counters = createBusCounters()
     const bus = await openLocal({ dir: freshDir('group-commit'), partitions: 1, groupCommitMs: 5 }, counters)

@@ -9,7 +9,8 @@
  *   groups/<group>.json                    committed offsets (local-log-offsets.ts)
  *
  * Records with the same key go to the same partition (CRC-32 of the key modulo the partition
- * count); the records of one send without key go to one partition, round-robin across sends.
+ * count; `partitioner(topic)` exposes that function); the records of one send without key go to
+ * one partition, round-robin across sends.
  * `send` resolves once every record is fsynced (group commit), or retryable within sendTimeoutMs.
  */
 import { mkdir, readdir, readFile } from 'node:fs/promises'
@@ -92,8 +93,11 @@ export async function openLocalLogBus(config: LocalBusConfig, busDeps?: BusDeps)
   }, settings.retentionCheckMs)
   retentionTimer.unref()
 
+  /** the partition of a keyed record: CRC-32 of the key modulo the topic's partition count */
+  const partitionOfKey = (key: Buffer, count: number): number => crc32(key) % count
+
   function partitionFor(record: BusRecord, count: number, fallback: number): number {
-    return record.key === null ? fallback : crc32(record.key) % count
+    return record.key === null ? fallback : partitionOfKey(record.key, count)
   }
 
   async function append(topic: string, records: BusRecord[]): Promise<SendOutcome> {
@@ -150,6 +154,12 @@ export async function openLocalLogBus(config: LocalBusConfig, busDeps?: BusDeps)
       if (outcome.status === 'success') counters.add('records_sent', records.length)
       else counters.add(outcome.status === 'retryable' ? 'sends_retryable' : 'sends_failed')
       return outcome
+    },
+    async partitioner(topic) {
+      const logs = topics.get(topic)
+      if (closed || !logs) return null
+      const partitions = logs.length
+      return { partitions, partitionOf: (key) => partitionOfKey(key, partitions) }
     },
     async consume(options: ConsumerRunOptions): Promise<Consumer> {
       if (closed) throw new BusClosedError('the local log is closed')
