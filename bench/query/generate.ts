@@ -11,7 +11,12 @@
  * over 10 services, 20 hosts, log-uniform durations from 50 µs to 3 s, ~3 % errors; and one log
  * record per span (INFO, or ERROR with "payment declined … card_declined" for failed spans),
  * with the span's trace and span ids. Ids are hashes of the row number, so a trace id can be
- * recomputed from its index (traceIdSql). The trace index and golden-signal rollups fill
+ * recomputed from its index (traceIdSql).
+ *
+ * Chunks are strided, not consecutive: chunk c of C holds the traces t ≡ c (mod C), spread over
+ * the whole window, so a run the time budget cuts short still covers every hour (with fewer
+ * traces) instead of leaving the newest hours empty. A trace's spans (and their logs) are all
+ * in its chunk. The trace index and golden-signal rollups fill
  * through their materialized views, as with real ingest. Every random choice is a cityHash64 of
  * the row or trace number (a third less CPU than sipHash64; the SELECT is ~40 % of an insert's).
  */
@@ -33,8 +38,29 @@ function spanIdSql(n: string): string {
   return `leftPad(lower(hex(cityHash64(${n}, 3))), 16, '0')`
 }
 
-/** INSERT of spans [first, first + count) of a run with `traces` traces ending at endNs. */
-export function spansInsertSql(options: { tenantId: string; first: number; count: number; traces: number; endNs: bigint; hours: number }): string {
+export interface ChunkOptions {
+  tenantId: string
+  /** chunk c of `chunks`: the traces t with t % chunks = c */
+  chunk: number
+  chunks: number
+  traces: number
+  endNs: bigint
+  hours: number
+}
+
+/** Traces in chunk c (t = c, c + C, c + 2C, … below `traces`). */
+export function tracesInChunk(chunk: number, chunks: number, traces: number): number {
+  return Math.max(0, Math.ceil((traces - chunk) / chunks))
+}
+
+/** Row n of a chunk's numbers() → span number (t * SPANS_PER_TRACE + i), as the inner SELECT's `number`. */
+function chunkNumbers(options: ChunkOptions): string {
+  const count = tracesInChunk(options.chunk, options.chunks, options.traces) * SPANS_PER_TRACE
+  return `(SELECT (${options.chunk} + intDiv(number, ${SPANS_PER_TRACE}) * ${options.chunks}) * ${SPANS_PER_TRACE} + number % ${SPANS_PER_TRACE} AS number FROM numbers(${count}))`
+}
+
+/** INSERT of the spans of one chunk of a run with `traces` traces ending at endNs. */
+export function spansInsertSql(options: ChunkOptions): string {
   const windowNs = BigInt(options.hours) * 3_600_000_000_000n
   const startNs = options.endNs - windowNs
   return `INSERT INTO otel_traces (TenantId, Timestamp, TraceId, SpanId, ParentSpanId, TraceFlags, SpanName, SpanKind, ServiceName,
@@ -63,12 +89,12 @@ FROM
          ${FRONTENDS}[1 + cityHash64(intDiv(number, ${SPANS_PER_TRACE}), 11) % 3] AS frontend,
          ${BACKENDS}[1 + cityHash64(intDiv(number, ${SPANS_PER_TRACE}), 12) % 5] AS backend,
          ${WORKERS}[1 + cityHash64(intDiv(number, ${SPANS_PER_TRACE}), 13) % 3] AS worker
-  FROM numbers(${options.first}, ${options.count})
+  FROM ${chunkNumbers(options)}
 )`
 }
 
-/** INSERT of log records [first, first + count): record n belongs to span n. */
-export function logsInsertSql(options: { tenantId: string; first: number; count: number; traces: number; endNs: bigint; hours: number }): string {
+/** INSERT of the log records of one chunk: record n belongs to span n. */
+export function logsInsertSql(options: ChunkOptions): string {
   const windowNs = BigInt(options.hours) * 3_600_000_000_000n
   const startNs = options.endNs - windowNs
   return `INSERT INTO otel_logs (TenantId, Timestamp, ObservedTimestamp, TraceId, SpanId, TraceFlags, SeverityText, SeverityNumber, ServiceName, Body,
@@ -96,21 +122,21 @@ FROM
          ${FRONTENDS}[1 + cityHash64(intDiv(number, ${SPANS_PER_TRACE}), 11) % 3] AS frontend,
          ${BACKENDS}[1 + cityHash64(intDiv(number, ${SPANS_PER_TRACE}), 12) % 5] AS backend,
          ${WORKERS}[1 + cityHash64(intDiv(number, ${SPANS_PER_TRACE}), 13) % 3] AS worker
-  FROM numbers(${options.first}, ${options.count})
+  FROM ${chunkNumbers(options)}
 )`
 }
 
 /**
- * Inserts `total` rows in chunks, calling `progress` after each, and stops early (keeping whole
- * chunks) once `budgetMs` has passed; returns the wall time in ms. The rows made are reported
- * by the bench from system.parts, so a shortened run says so.
+ * Inserts chunks 0, 1, … of `chunks`, calling `progress` after each, and stops early (keeping
+ * whole chunks) once `budgetMs` has passed; returns the wall time in ms and the chunks made.
+ * The rows made are reported by the bench from system.parts, so a shortened run says so.
  */
-export async function generate(store: Store, sqlOf: (first: number, count: number) => string, total: number, chunk: number, progress: (done: number) => void, budgetMs: number): Promise<number> {
+export async function generate(store: Store, sqlOf: (chunk: number) => string, chunks: number, progress: (done: number) => void, budgetMs: number): Promise<{ wallMs: number; chunks: number }> {
   const t0 = performance.now()
-  for (let first = 0; first < total && performance.now() - t0 < budgetMs; first += chunk) {
-    const count = Math.min(chunk, total - first)
-    await store.client.command({ query: sqlOf(first, count) })
-    progress(first + count)
+  let done = 0
+  while (done < chunks && performance.now() - t0 < budgetMs) {
+    await store.client.command({ query: sqlOf(done) })
+    progress(++done)
   }
-  return performance.now() - t0
+  return { wallMs: performance.now() - t0, chunks: done }
 }

@@ -14,10 +14,12 @@
  * The store's migrations give it minute and hour rollups (golden_signals_1m, golden_signals_1h);
  * the bench also answers 24 h at whole minutes from minute rollups alone (an app told to plan
  * without the hour tier), so both plans are measured, and compared, in the same run.
- * After generating, it waits (bounded) for background merges, so the numbers are steady state.
+ * After generating, it merges the rollups (each chunk spans the whole window, so every chunk
+ * adds a partial row per operation and minute; time-ordered ingest leaves them merged by
+ * itself) and waits (bounded) for background merges, so the numbers are steady state.
  *
- * Options: --spans=N --logs=N --hours=H --iterations=N --keep=<dir> (reuse data; a directory
- * made before migration 0005 gets its hour tier from the migration's backfill).
+ * Options: --spans=N (one log record per span) --hours=H --iterations=N --keep=<dir> (reuse
+ * data; a directory made before migration 0005 gets its hour tier from the migration's backfill).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -28,14 +30,14 @@ import { build } from '@periscope/query-api/app'
 import { createQueryToken } from '@periscope/query-api/api'
 import { defaultAppConfig } from '@periscope/query-api/config'
 import { median, quantile, report, type BenchRow } from '../lib/measure.ts'
-import { generate, logsInsertSql, SPANS_PER_TRACE, spansInsertSql, traceIdSql } from './generate.ts'
+import { generate, logsInsertSql, SPANS_PER_TRACE, spansInsertSql } from './generate.ts'
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]))
 const SPANS = Number(args.spans ?? 10_000_000)
-const LOGS = Number(args.logs ?? 10_000_000)
 const HOURS = Number(args.hours ?? 24)
 const ITERATIONS = Number(args.iterations ?? 40)
 const SCENARIO_BUDGET_MS = 60_000
+/** spans (and log records) per insert */
 const CHUNK = 1_000_000
 const TENANT = 'bench'
 const MERGE_WAIT_MS = 180_000
@@ -64,13 +66,18 @@ async function main(): Promise<void> {
     // the data ends a minute ago, so "the last hour" and "the last 24 h" are full of it
     const endNs = (BigInt(Date.now()) - 60_000n) * 1_000_000n
     if (fresh) {
-      const log = (what: string) => (done: number) => process.stdout.write(`\r${what}: ${done.toLocaleString()} rows`)
-      const spansMs = await generate(store, (first, count) => spansInsertSql({ tenantId: TENANT, first, count, traces, endNs, hours: HOURS }), SPANS, CHUNK, log('spans'), GENERATE_BUDGET_MS)
+      const log = (what: string, of: number) => (done: number) => process.stdout.write(`\r${what}: ${done} of ${of} chunks`)
+      const chunks = Math.ceil(SPANS / CHUNK)
+      const chunk = (c: number) => ({ tenantId: TENANT, chunk: c, chunks, traces, endNs, hours: HOURS })
+      const spans = await generate(store, (c) => spansInsertSql(chunk(c)), chunks, log('spans', chunks), GENERATE_BUDGET_MS)
       process.stdout.write('\n')
-      const logsMs = await generate(store, (first, count) => logsInsertSql({ tenantId: TENANT, first, count, traces, endNs, hours: HOURS }), LOGS, CHUNK, log('logs'), GENERATE_BUDGET_MS)
+      // the log records of the spans made (a shortened span run has fewer)
+      const logs = await generate(store, (c) => logsInsertSql(chunk(c)), spans.chunks, log('logs', chunks), GENERATE_BUDGET_MS)
       process.stdout.write('\n')
-      rows.push({ scenario: 'generate', metric: 'spans insert (with MVs)', value: spansMs / 1000, unit: 's' })
-      rows.push({ scenario: 'generate', metric: 'logs insert', value: logsMs / 1000, unit: 's' })
+      const mergeMs = await mergeRollups(store)
+      rows.push({ scenario: 'generate', metric: 'spans insert (with MVs)', value: spans.wallMs / 1000, unit: 's' })
+      rows.push({ scenario: 'generate', metric: 'logs insert', value: logs.wallMs / 1000, unit: 's' })
+      rows.push({ scenario: 'generate', metric: 'merge rollups', value: mergeMs / 1000, unit: 's' })
     }
     const mergeWaitMs = await waitForMerges(store)
     rows.push({ scenario: 'generate', metric: 'wait for background merges', value: mergeWaitMs / 1000, unit: 's' })
@@ -138,9 +145,7 @@ async function main(): Promise<void> {
     record('golden signals 24h at whole minutes from minute rollups only', minutesOnly)
     rows.push({ scenario: 'golden signals 24h at whole minutes', metric: 'hour tier answer equals minute answer', value: servicesOf(tiers) === servicesOf(minutesOnly) ? 1 : 0, unit: 'bool', goal: '>= 1' })
 
-    // a run cut short by the generation budget has fewer traces than asked for
-    const [spanCount] = await (await store.client.query({ query: 'SELECT count() AS n FROM otel_traces', format: 'JSONEachRow' })).json<{ n: string }>()
-    const ids = await sampleTraceIds(store, Math.min(traces, Math.floor(Number(spanCount?.n ?? 0) / SPANS_PER_TRACE)), 200)
+    const ids = await sampleTraceIds(store, 200)
     let next = 0
     const byId: Sample = { wallMs: [], cpuMs: [], lastBody: '' }
     for (const id of ids.slice(0, 5)) await app.inject({ url: `/api/v1/traces/${id}`, headers })
@@ -200,15 +205,25 @@ async function counts(store: Store): Promise<BenchRow[]> {
   return out
 }
 
-/** Trace ids of `n` trace indexes spread over the data, computed by the generator's expression. */
-async function sampleTraceIds(store: Store, traces: number, n: number): Promise<string[]> {
-  const indexes = Array.from({ length: n }, (_, i) => Math.floor(((i * 7919) % n) * (traces / n)) + (i % 3))
+/** `n` trace ids of the data, in a fixed pseudo-random order (the same on every run of a data set). */
+async function sampleTraceIds(store: Store, n: number): Promise<string[]> {
   const result = await store.client.query({
-    query: `SELECT ${traceIdSql('t')} AS id FROM (SELECT arrayJoin({indexes:Array(UInt64)}) AS t)`,
-    query_params: { indexes },
+    query: 'SELECT TraceId AS id FROM trace_index WHERE TenantId = {tenant:String} GROUP BY TraceId ORDER BY cityHash64(TraceId) LIMIT {n:UInt32}',
+    query_params: { tenant: TENANT, n },
     format: 'JSONEachRow',
   })
   return (await result.json<{ id: string }>()).map((r) => r.id)
+}
+
+/**
+ * Merges the rollup tables to one part per partition: every strided chunk wrote a partial row
+ * per operation and minute (hour) of the whole window, where ingest in time order would have
+ * written each once — OPTIMIZE … FINAL brings them to that steady state.
+ */
+async function mergeRollups(store: Store): Promise<number> {
+  const t0 = performance.now()
+  for (const table of ['golden_signals_1m', 'golden_signals_1h', 'log_counts_1m']) await store.client.command({ query: `OPTIMIZE TABLE ${table} FINAL` })
+  return performance.now() - t0
 }
 
 main().catch((error: unknown) => {
