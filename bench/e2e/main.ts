@@ -170,7 +170,7 @@ if (!localOnly) {
   try {
     const kafka = await startPipeline({ kind: 'kafka', brokers: [`127.0.0.1:${KAFKA_PORT}`], clientId: 'bench-e2e', partitions: 4, maxBatchRecords: 1000, maxBytesPerPartition: 16 << 20 }, pipelineNodeOptions)
     try {
-      // the group starts at the topics' beginning: earlier runs' records are drained untimed first
+      // the groups start at the topics' end (pipeline.ts); this waits for them to join, untimed
       await kafka.call('drained', { timeoutMs: SCENARIO_BUDGET_MS })
       rows.push(...(await spansScenario('Kafka', kafka)))
     } catch (error) {
