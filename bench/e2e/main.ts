@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/e2e/main.ts [--quick] [--local-only] [--spans-only] [--profile=<dir>]
+ * `node --import tsx bench/e2e/main.ts [--quick] [--local-only|--kafka-only] [--spans-only] [--profile=<dir>]
  *  [--pipeline-node-option=<flag> …]`: the whole pipeline, end to end.
  *
  *   spans   OTLP protobuf over HTTP → collector → bus → ingest → rows in ClickHouse, counted.
@@ -28,6 +28,8 @@ import { threadCpuDelta, threadCpuMs } from './thread-cpu.ts'
 
 const quick = process.argv.includes('--quick')
 const localOnly = process.argv.includes('--local-only')
+/** skips the local-log pipeline (e.g. to profile the Kafka one) */
+const kafkaOnly = process.argv.includes('--kafka-only')
 /** skips the logs scenario (e.g. to profile the spans path alone) */
 const spansOnly = process.argv.includes('--spans-only')
 const profileArg = process.argv.find((a) => a.startsWith('--profile='))
@@ -158,12 +160,14 @@ async function logsScenario(pipeline: Pipeline): Promise<BenchRow[]> {
 }
 
 const rows: BenchRow[] = []
-const local = await startPipeline('local', pipelineNodeOptions)
-try {
-  rows.push(...(await spansScenario('local log', local)))
-  if (!spansOnly) rows.push(...(await logsScenario(local)))
-} finally {
-  await local.stop()
+if (!kafkaOnly) {
+  const local = await startPipeline('local', pipelineNodeOptions)
+  try {
+    rows.push(...(await spansScenario('local log', local)))
+    if (!spansOnly) rows.push(...(await logsScenario(local)))
+  } finally {
+    await local.stop()
+  }
 }
 if (!localOnly) {
   execFileSync('bash', [kafkaScript, 'acquire', String(process.pid)], { stdio: 'inherit' })

@@ -17,7 +17,10 @@ export function threadCpuMs(pid: number): Map<string, number> {
     } catch {
       continue // the thread ended between the listing and the read
     }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+    // unnamed threads inherit the process's name: libuv's pool (fs, zlib, chdb's queryAsync
+    // dispatch) and V8's platform workers (concurrent GC, compilation) are told from the JS thread
+    const name = tid === String(pid) ? `${comm} (JS main thread)` : comm === 'node' ? 'node (libuv pool, V8 workers)' : comm
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND
     out.set(name, (out.get(name) ?? 0) + ms)

@@ -29,7 +29,7 @@ import {
   type Signal,
   type TracesRequest,
 } from '@periscope/model'
-import { TOPICS, createKeyedRateLimiter, type Bus } from '@periscope/pipeline'
+import { TOPICS, createKeyedRateLimiter, type Bus, type BusRecord } from '@periscope/pipeline'
 import { registerOperationalRoutes, type SelfMetrics } from '@periscope/runtime'
 import { createCollectorMetrics, type CollectorMetrics, type RequestRejectReason } from './collector-metrics.ts'
 import type { AppConfig } from './config.ts'
@@ -214,20 +214,49 @@ export async function build(deps: CollectorDeps): Promise<FastifyInstance> {
     const compression = compressionOf(request.headers['content-encoding'])
     if (compression === null) throw new UnsupportedEncoding(JSON.stringify(request.headers['content-encoding']))
     const wire = (request.body as Buffer | undefined) ?? Buffer.alloc(0)
+    // traces: one record per destination partition (null: a record per trace, see records.ts)
+    const partitioner = signal === 'traces' && bus.partitioner ? await bus.partitioner(TOPICS.traces) : null
+    // the decoded request lives only inside prepare(): it is garbage before the bus write is awaited
+    const { records, acceptedItems, bytes, response } = prepare(signal, state, compression === 'gzip' ? await inflated(wire, state) : wire, encoding, partitioner?.partitionOf ?? null)
 
-    let body = wire
-    if (compression === 'gzip') {
-      // hold the inflated bytes against the in-flight budget too (the wire bytes already are)
-      const inflated = await inflateBounded(wire, maxBodyBytes)
-      if (!inflated.ok) {
-        if (inflated.reason === 'too_large') throw new BodyTooLarge(`${inflated.message} (limit http.maxBodyBytes)`)
-        throw new MalformedBody(inflated.message)
+    if (records.length > 0) {
+      const outcome = await bus.send(TOPICS[signal], records)
+      if (outcome.status !== 'success') {
+        metrics.busError(signal, outcome.status)
+        metrics.requestRejected(signal, 'bus_unavailable', acceptedItems, bytes)
+        if (outcome.status === 'failure') logs.log('error', 'bus-failure', { err: outcome.error, signal }, 'the bus refused records permanently; answering 503')
+        else logs.log('warn', 'bus-retryable', { err: outcome.error, signal }, 'the bus could not accept records now; answering 503')
+        const retryAfterMs = outcome.status === 'retryable' ? outcome.retryAfterMs : undefined
+        throw withRetryAfter(new BusUnavailable({ cause: outcome.error }), retryAfterMs)
       }
-      body = inflated.body
-      inflightBytes += body.length
-      state.reservedBytes += body.length
+      let recordBytes = 0
+      for (const record of records) recordBytes += record.value.length
+      metrics.recordsSent(signal, records.length, recordBytes)
     }
+    metrics.accepted(signal, acceptedItems, bytes)
+    return reply.code(200).header('content-type', CONTENT_TYPES[encoding]).send(asBuffer(response))
+  }
 
+  /** The inflated body, held against the in-flight budget too (the wire bytes already are). */
+  async function inflated(wire: Buffer, state: OtlpState): Promise<Buffer> {
+    const result = await inflateBounded(wire, maxBodyBytes)
+    if (!result.ok) {
+      if (result.reason === 'too_large') throw new BodyTooLarge(`${result.message} (limit http.maxBodyBytes)`)
+      throw new MalformedBody(result.message)
+    }
+    inflightBytes += result.body.length
+    state.reservedBytes += result.body.length
+    return result.body
+  }
+
+  /** decode → rate charge → item rules → records and the 200 answer's body; throws the 4xx errors */
+  function prepare(
+    signal: Signal,
+    state: OtlpState,
+    body: Buffer,
+    encoding: Encoding,
+    partitionOf: ((key: Buffer) => number) | null,
+  ): { records: BusRecord[]; acceptedItems: number; bytes: number; response: Uint8Array } {
     const decoded = decodeSafely(signal, body, encoding)
     if (!decoded.ok) throw new MalformedBody(decoded.error.message)
     const otlp = decoded.value
@@ -247,30 +276,10 @@ export async function build(deps: CollectorDeps): Promise<FastifyInstance> {
     const tally = validateRequest(signal, otlp, config.items, clock.nowMs())
     // the tally's count, not countItems: it also counts invalid metrics that carry no points
     metrics.received(signal, tally.received, bytes)
-    // traces: one record per destination partition (null: a record per trace, see records.ts)
-    const partitioner = signal === 'traces' && tally.rejected < tally.received && bus.partitioner ? await bus.partitioner(TOPICS.traces) : null
-    const records = tally.rejected < tally.received ? toRecords(signal, otlp, { tenantId: state.tenantId, maxRecordBytes, partitionOf: partitioner?.partitionOf }, tally, slices) : []
+    const records = tally.rejected < tally.received ? toRecords(signal, otlp, { tenantId: state.tenantId, maxRecordBytes, partitionOf }, tally, slices) : []
     metrics.itemsRejected(signal, tally)
-    const acceptedItems = tally.received - tally.rejected
-
-    if (records.length > 0) {
-      const outcome = await bus.send(TOPICS[signal], records)
-      if (outcome.status !== 'success') {
-        metrics.busError(signal, outcome.status)
-        metrics.requestRejected(signal, 'bus_unavailable', acceptedItems, bytes)
-        if (outcome.status === 'failure') logs.log('error', 'bus-failure', { err: outcome.error, signal }, 'the bus refused records permanently; answering 503')
-        else logs.log('warn', 'bus-retryable', { err: outcome.error, signal }, 'the bus could not accept records now; answering 503')
-        const retryAfterMs = outcome.status === 'retryable' ? outcome.retryAfterMs : undefined
-        throw withRetryAfter(new BusUnavailable({ cause: outcome.error }), retryAfterMs)
-      }
-      let recordBytes = 0
-      for (const record of records) recordBytes += record.value.length
-      metrics.recordsSent(signal, records.length, recordBytes)
-    }
-    metrics.accepted(signal, acceptedItems, bytes)
-
     const response = encodeExportResponse(signal, { rejected: tally.rejected, message: rejectionMessage(tally, ITEM_NAMES[signal]) }, encoding)
-    return reply.code(200).header('content-type', CONTENT_TYPES[encoding]).send(asBuffer(response))
+    return { records, acceptedItems: tally.received - tally.rejected, bytes, response }
   }
 
   function decodeSafely<S extends Signal>(signal: S, body: Buffer, encoding: Encoding): Result<RequestOf[S], { message: string }> {

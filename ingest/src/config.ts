@@ -18,9 +18,12 @@ import { StoreConfigSchema } from '@periscope/store'
 const MiB = 1 << 20
 
 /**
- * Records per bus batch for ingest. The bus's own default (500) would cap an insert at 5k spans
- * at ~10 spans per record, half of batch.maxRows (one insert never spans two bus batches), so
- * ingest's bus schema defaults it to 1000 (≈10k rows); an explicit value still wins.
+ * Records per bus batch for ingest. The collector writes a request's traces for one partition as
+ * one record (hundreds of spans), so its batches are bounded by bytes (maxBatchBytes /
+ * maxBytesPerPartition, 4 MiB ≈ 13k spans) long before records; other producers (an OpenTelemetry
+ * Collector's Kafka exporter) may write a record per small export, where the bus's own default
+ * (500) could cap an insert below batch.maxRows (one insert never spans two bus batches). So
+ * ingest's bus schema defaults it to 1000; an explicit value still wins.
  */
 export const INGEST_BUS_MAX_BATCH_RECORDS = 1000
 const busMaxBatchRecords = Type.Optional(

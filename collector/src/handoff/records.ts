@@ -14,8 +14,8 @@
  * partition go into one record (one record per request and partition, rather than one per trace:
  * per-record costs — framing, the copy of the resource and scope, ingest's decoding of them and the
  * resource attributes' JSON in its insert — are paid once per partition, not once per trace). Without
- * a partitioner (a bus that has none, or whose metadata is unavailable) each trace is its own group,
- * as before. Either way a record is keyed by its group's first trace.
+ * a partitioner (a bus that has none, or whose metadata is unavailable) each trace is its own group.
+ * Either way a record is keyed by its group's first trace.
  *
  * Invariants:
  * - every span is in exactly one record, with the resource and scope it came with, in request

@@ -43,7 +43,7 @@ export const HEADERS = {
 } as const
 
 export interface BusRecord {
-  /** partitioning key (the trace id for spans); null spreads records over partitions */
+  /** partitioning key (spans: a trace id of the record, see Bus.partitioner); null spreads records over partitions */
   key: Buffer | null
   value: Buffer
   headers: Record<string, string>
