@@ -10,6 +10,7 @@
  * Messages (parent → child, each answered by {id, ok, value|error}):
  *   {op:'landed', table}                   rows of the run's tenant ingest has had acknowledged by ClickHouse
  *   {op:'inserts'}                         {table: {inserts, rows}} of every insert ingest made so far
+ *   {op:'settle', timeoutMs}               resolves (ms waited) once no merge has run for SETTLED_MS
  *   {op:'drained', timeoutMs}              resolves once every partition's lag is 0 (earlier records read)
  *   {op:'waitLanded', table, target, timeoutMs}  resolves with {atMs} once landed ≥ target
  *   {op:'count', table, tenantId}          SELECT count() (the zero-loss check)
@@ -36,6 +37,8 @@ import { generateShopTraces } from '../../packages/store/src/testing/shop-traces
 import { startGroupsAtEnd } from './kafka-group-at-end.ts'
 
 const INSERT_ROWS = 10_000 // B_CH inserts as ingest's default batch.maxRows
+/** no merge for this long counts as settled (merges are picked up by a background scheduler) */
+const SETTLED_MS = 500
 
 const [dataDir, busJson] = process.argv.slice(2)
 if (!dataDir || !busJson || !process.send) throw new Error('usage: forked with <dataDir> <busConfig JSON>')
@@ -127,6 +130,23 @@ async function raw(spans: number, seed: number, startNs: string): Promise<{ rows
   return { rows: rows.length, wallMs, cpuMs: (cpu.user + cpu.system) / 1000 }
 }
 
+/**
+ * Waits until the engine has had no merge running for SETTLED_MS (bounded by timeoutMs), so a
+ * measured window does not pay for the background merges of the inserts before it (B_CH's parts
+ * merging during the end-to-end window, or the other way round). Resolves with the ms waited.
+ */
+async function settle(timeoutMs: number): Promise<number> {
+  const started = Date.now()
+  let quietSince = Date.now()
+  while (Date.now() - started < timeoutMs) {
+    const result = await store.client.query({ query: 'SELECT count() AS n FROM system.merges', format: 'JSONEachRow' })
+    if (Number((await result.json<{ n: string }>())[0]!.n) > 0) quietSince = Date.now()
+    else if (Date.now() - quietSince >= SETTLED_MS) break
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return Date.now() - started
+}
+
 async function pollOnce(): Promise<void> {
   const result = await store.client.query({
     query: "SELECT DISTINCT SpanName AS name FROM otel_traces WHERE TenantId = {t:String} AND startsWith(SpanName, 'fresh-')",
@@ -161,6 +181,8 @@ async function handle(m: Message): Promise<unknown> {
       return landed.get(String(m.table)) ?? 0
     case 'inserts':
       return Object.fromEntries(inserts)
+    case 'settle':
+      return settle(Number(m.timeoutMs))
     case 'waitLanded': {
       const deadline = Date.now() + Number(m.timeoutMs)
       while ((landed.get(String(m.table)) ?? 0) < Number(m.target)) {
