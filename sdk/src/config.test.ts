@@ -84,7 +84,7 @@ describe('resolveConfig', () => {
     expect(config.logLevel).toBe('info')
     expect(config.metricsPort).toBe(DEFAULT_METRICS_PORT)
     expect(config.latencyBucketsSeconds[0]).toBe(0.005)
-    expect(config.maxQueueSize).toBe(2048)
+    expect(config.maxQueueSize).toBe(8192)
     expect(config.instrumentations.http).toBe(true)
     expect(config.redact).toEqual({})
     expect(config.headers).toBeUndefined()

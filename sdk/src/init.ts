@@ -17,7 +17,7 @@ import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } 
 import type { Instrumentation } from '@opentelemetry/instrumentation'
 import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources'
 import { NodeSDK } from '@opentelemetry/sdk-node'
-import { ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base'
+import { AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base'
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions'
 import { pino } from 'pino'
 import { resolveConfig, type PeriscopeOptions, type ResolvedConfig } from './config.ts'
@@ -150,7 +150,9 @@ function start(options: PeriscopeOptions | undefined, env: Record<string, string
       sdk = new NodeSDK({
         resource,
         autoDetectResources: false,
-        sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
+        // ratio 1 is every trace: AlwaysOn says so without hashing each root span's trace id
+        // (and without the ratio sampler's one-in-2^32 miss at ratio 1)
+        sampler: new ParentBasedSampler({ root: config.sampleRatio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(config.sampleRatio) }),
         spanProcessors: [pipeline.processor],
         textMapPropagator: new CompositePropagator({
           propagators: [

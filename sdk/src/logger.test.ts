@@ -101,6 +101,27 @@ describe('createLogger', () => {
 })
 
 describe('correlationFields', () => {
+  it('takes the ids of a valid wrapped (remote) context, and none from an invalid one', () => {
+    const remote = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true }
+    const fromRemote = context.with(trace.setSpanContext(context.active(), remote), () => correlationFields())
+    expect(fromRemote).toEqual({ trace_id: '0af7651916cd43dd8448eb211c80319c', span_id: 'b7ad6b7169203331' })
+    for (const bad of [
+      { traceId: '00000000000000000000000000000000', spanId: 'b7ad6b7169203331' },
+      { traceId: 'not-hex-not-hex-not-hex-not-hex!', spanId: 'b7ad6b7169203331' },
+      { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'short' },
+    ]) {
+      const fields = context.with(trace.setSpanContext(context.active(), { ...bad, traceFlags: 1, isRemote: true }), () => correlationFields())
+      expect(fields, bad.traceId).toEqual({})
+    }
+  })
+
+  it('keeps the ids of an ended span that is still the active one', () => {
+    const span = trace.getTracer('t').startSpan('ended')
+    span.end()
+    const fields = context.with(trace.setSpan(context.active(), span), () => correlationFields())
+    expect(fields).toEqual({ trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId })
+  })
+
   it('is empty outside any span or request', () => {
     expect(correlationFields()).toEqual({})
   })

@@ -38,7 +38,9 @@ export function correlationFields(): Record<string, string> {
   const span = trace.getSpan(ctx)
   if (span !== undefined) {
     const sc = span.spanContext()
-    if (isSpanContextValid(sc)) {
+    // A recording span has the ids its tracer generated, valid by construction; only the others
+    // (remote or wrapped contexts, ended spans) need the format check.
+    if (span.isRecording() || isSpanContextValid(sc)) {
       fields.trace_id = sc.traceId
       fields.span_id = sc.spanId
     }

@@ -11,13 +11,21 @@
  *   InstrumentationScope { 1 name, 2 version, 3 attributes*, 4 dropped_attributes_count }
  *   KeyValue { 1 key, 2 value: AnyValue{1 string, 2 bool, 3 int64, 4 double, 5 array{1 values*}, 6 kvlist{1 values*}, 7 bytes} }
  *
- * Invariants: the values are those of @opentelemetry/otlp-transformer — kind = API kind + 1,
- * integers as int64 and other numbers as double, null/undefined as an empty AnyValue, span and
- * link flags = trace flags | HAS_IS_REMOTE [| IS_REMOTE], scope attributes only when there are
- * some, attributes in Object.keys order; ids are converted from hex straight into the buffer.
+ * Invariants: the values are those of the official protobuf serializer of
+ * @opentelemetry/otlp-transformer — kind = API kind + 1, integers in the int64 range as int64 and
+ * other numbers as double, null/undefined (and other types) as an empty AnyValue, span and link
+ * flags = trace flags | HAS_IS_REMOTE [| IS_REMOTE], attributes as own enumerable keys in for-in
+ * order; ids are converted from hex straight into the buffer (non-hex digits count as 0).
+ *
+ * An EncodeCache remembers the bytes of what repeats from span to span — attribute keys, whole
+ * key/value pairs of keys with few distinct values (method, route, status code, db system…), span
+ * names, the trace id of the previous span — so they are copied rather than re-encoded character
+ * by character. It is bounded: at most MAX_CACHED_KEYS keys and MAX_CACHED_NAMES names are
+ * learned, and a key stops caching values (keeping only its own bytes) at its
+ * MAX_VALUES_PER_KEY+1st distinct value, so high-cardinality values (paths, ids) are simply encoded.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base'
-import type { ProtobufWriter } from './protobuf-writer.ts'
+import { hexIdSize, putFixed32, putHexId, putHrTime, type ProtobufWriter } from './protobuf-writer.ts'
 
 const HAS_IS_REMOTE = 0x100
 const IS_REMOTE = 0x200
@@ -28,41 +36,140 @@ const SPAN_RESERVE = 2
 /** For a Resource message: up to 2 MiB without moving. */
 const RESOURCE_RESERVE = 3
 
+/** Integers in the int64 range are int_value, other numbers double_value. */
+const MIN_INT64 = -(2 ** 63)
+const MAX_INT64 = 2 ** 63
+const MAX_CACHED_KEYS = 512
+const MAX_VALUES_PER_KEY = 32
+const MAX_CACHED_NAMES = 1024
+/** Longer strings and pairs are not worth a cache entry. */
+const MAX_CACHED_BYTES = 256
+
 export type SpanResource = ReadableSpan['resource']
 /** The SDK's scope type has no attributes yet; the protocol (and the reference transformer) has them. */
 export type SpanScope = ReadableSpan['instrumentationScope'] & { attributes?: Record<string, unknown>; droppedAttributesCount?: number }
 
+interface KeyEntry {
+  /** KeyValue.key: tag, length, UTF-8. */
+  key: Uint8Array
+  /** Whole KeyValue messages (length prefix and body) by value, until the key has too many values. */
+  values: Map<string | number | boolean, Uint8Array> | undefined
+}
+
+export class EncodeCache {
+  readonly keys = new Map<string, KeyEntry>()
+  readonly names = new Map<string, Uint8Array>()
+  lastTraceId = ''
+  readonly lastTraceIdBytes = new Uint8Array(16)
+  lastParentId = ''
+  readonly lastParentIdBytes = new Uint8Array(8)
+
+  /** The entry of an attribute key, learned now if there is room. */
+  keyEntry(w: ProtobufWriter, key: string): KeyEntry | undefined {
+    const entry = this.keys.get(key)
+    if (entry !== undefined || this.keys.size >= MAX_CACHED_KEYS) return entry
+    const start = w.pos
+    w.byte(tag(1, 2))
+    w.string(key)
+    const end = w.pos
+    w.pos = start
+    if (end - start > MAX_CACHED_BYTES) return undefined
+    const learned: KeyEntry = { key: Uint8Array.prototype.slice.call(w.buf, start, end), values: new Map() }
+    this.keys.set(key, learned)
+    return learned
+  }
+
+  /** A length-prefixed string that is likely to repeat (names). */
+  name(w: ProtobufWriter, value: string): void {
+    const bytes = this.names.get(value)
+    if (bytes !== undefined) return w.copy(bytes)
+    const start = w.pos
+    w.string(value)
+    if (this.names.size < MAX_CACHED_NAMES && w.pos - start <= MAX_CACHED_BYTES) this.names.set(value, Uint8Array.prototype.slice.call(w.buf, start, w.pos))
+  }
+
+  /**
+   * putHexId for span ids: a child ends before its parent, so the parent id a child carries is
+   * kept for the children that follow and for the parent's own span id.
+   */
+  putSpanId(buf: Uint8Array, p: number, spanId: string, isParent: boolean): number {
+    const last = this.lastParentIdBytes
+    if (spanId === this.lastParentId) {
+      buf[p++] = 8
+      for (let i = 0; i < 8; i++) buf[p + i] = last[i]!
+      return p + 8
+    }
+    const end = putHexId(buf, p, spanId)
+    if (isParent && end - p === 9) {
+      this.lastParentId = spanId
+      for (let i = 0; i < 8; i++) last[i] = buf[p + 1 + i]!
+    }
+    return end
+  }
+
+  /** putHexId for trace ids: spans of one trace tend to end together, so the last one is kept. */
+  putTraceId(buf: Uint8Array, p: number, traceId: string): number {
+    const last = this.lastTraceIdBytes
+    if (traceId === this.lastTraceId) {
+      buf[p++] = 16
+      for (let i = 0; i < 16; i++) buf[p + i] = last[i]!
+      return p + 16
+    }
+    const end = putHexId(buf, p, traceId)
+    if (end - p === 17) {
+      this.lastTraceId = traceId
+      for (let i = 0; i < 16; i++) last[i] = buf[p + 1 + i]!
+    }
+    return end
+  }
+}
+
 /** `fieldTag` + a Span message. */
-export function writeSpan(w: ProtobufWriter, fieldTag: number, s: ReadableSpan): void {
-  w.byte(fieldTag)
-  const at = w.begin(SPAN_RESERVE)
+export function writeSpan(w: ProtobufWriter, fieldTag: number, s: ReadableSpan, cache: EncodeCache): void {
   const ctx = s.spanContext()
-  w.byte(tag(1, 2))
-  w.hexBytes(ctx.traceId)
-  w.byte(tag(2, 2))
-  w.hexBytes(ctx.spanId)
+  const parent = s.parentSpanContext
+  const parentId = parent?.spanId
   const traceState = ctx.traceState?.serialize()
+  // The fixed-size head under one ensure: tag, length gap, trace id, span id[, parent span id].
+  w.ensure(4 + hexIdSize(ctx.traceId) + hexIdSize(ctx.spanId) + (parentId ? hexIdSize(parentId) : 0))
+  let buf = w.buf
+  let p = w.pos
+  buf[p++] = fieldTag
+  const at = p
+  p += SPAN_RESERVE
+  buf[p++] = tag(1, 2)
+  p = cache.putTraceId(buf, p, ctx.traceId)
+  buf[p++] = tag(2, 2)
+  p = cache.putSpanId(buf, p, ctx.spanId, false)
   if (traceState) {
+    w.pos = p
     w.byte(tag(3, 2))
     w.string(traceState)
+    if (parentId) w.ensure(1 + hexIdSize(parentId))
+    buf = w.buf
+    p = w.pos
   }
-  const parent = s.parentSpanContext
-  if (parent?.spanId) {
-    w.byte(tag(4, 2))
-    w.hexBytes(parent.spanId)
+  if (parentId) {
+    buf[p++] = tag(4, 2)
+    p = cache.putSpanId(buf, p, parentId, true)
   }
+  w.pos = p
   w.byte(tag(5, 2))
-  w.string(s.name)
+  cache.name(w, s.name)
   const kind = s.kind == null ? 0 : s.kind + 1
   if (kind !== 0) {
     w.byte(tag(6, 0))
     w.varint(kind)
   }
-  w.byte(tag(7, 1))
-  w.hrTime(s.startTime)
-  w.byte(tag(8, 1))
-  w.hrTime(s.endTime)
-  writeAttributes(w, tag(9, 2), s.attributes)
+  w.ensure(18)
+  buf = w.buf
+  p = w.pos
+  buf[p++] = tag(7, 1)
+  p = putHrTime(buf, p, s.startTime)
+  buf[p++] = tag(8, 1)
+  p = putHrTime(buf, p, s.endTime)
+  w.pos = p
+  writeAttributes(w, tag(9, 2), s.attributes, cache)
   writeUint(w, tag(10, 0), s.droppedAttributesCount)
   const events = s.events
   for (let i = 0; i < events.length; i++) {
@@ -72,8 +179,8 @@ export function writeSpan(w: ProtobufWriter, fieldTag: number, s: ReadableSpan):
     w.byte(tag(1, 1))
     w.hrTime(event.time)
     w.byte(tag(2, 2))
-    w.string(event.name)
-    writeAttributes(w, tag(3, 2), event.attributes)
+    cache.name(w, event.name)
+    writeAttributes(w, tag(3, 2), event.attributes, cache)
     writeUint(w, tag(4, 0), event.droppedAttributesCount)
     w.end(e, 1)
   }
@@ -92,7 +199,7 @@ export function writeSpan(w: ProtobufWriter, fieldTag: number, s: ReadableSpan):
       w.byte(tag(3, 2))
       w.string(linkState)
     }
-    writeAttributes(w, tag(4, 2), link.attributes)
+    writeAttributes(w, tag(4, 2), link.attributes, cache)
     writeUint(w, tag(5, 0), link.droppedAttributesCount)
     w.byte(tag(6, 5))
     w.fixed32((link.context.traceFlags & 0xff) | HAS_IS_REMOTE | (link.context.isRemote ? IS_REMOTE : 0))
@@ -101,20 +208,28 @@ export function writeSpan(w: ProtobufWriter, fieldTag: number, s: ReadableSpan):
   writeUint(w, tag(14, 0), s.droppedLinksCount)
   const status = s.status
   w.byte(tag(15, 2))
-  const st = w.begin(1)
-  if (status.message) {
-    w.byte(tag(2, 2))
-    w.string(status.message)
+  if (status.code === 0 && !status.message) {
+    // the usual, unset status: an empty message
+    w.byte(0)
+  } else {
+    const st = w.begin(1)
+    if (status.message) {
+      w.byte(tag(2, 2))
+      w.string(status.message)
+    }
+    if (status.code !== 0) {
+      w.byte(tag(3, 0))
+      w.varint(status.code)
+    }
+    w.end(st, 1)
   }
-  if (status.code !== 0) {
-    w.byte(tag(3, 0))
-    w.varint(status.code)
-  }
-  w.end(st, 1)
+  w.ensure(6)
+  buf = w.buf
+  p = w.pos
   // field 16 needs a two-byte tag
-  w.byte(0x85)
-  w.byte(0x01)
-  w.fixed32((ctx.traceFlags & 0xff) | HAS_IS_REMOTE | (parent?.isRemote ? IS_REMOTE : 0))
+  buf[p++] = 0x85
+  buf[p++] = 0x01
+  w.pos = putFixed32(buf, p, (ctx.traceFlags & 0xff) | HAS_IS_REMOTE | (parent?.isRemote ? IS_REMOTE : 0))
   w.end(at, SPAN_RESERVE)
 }
 
@@ -122,7 +237,7 @@ export function writeSpan(w: ProtobufWriter, fieldTag: number, s: ReadableSpan):
 export function writeResource(w: ProtobufWriter, fieldTag: number, resource: SpanResource): void {
   w.byte(fieldTag)
   const at = w.begin(RESOURCE_RESERVE)
-  writeAttributes(w, tag(1, 2), resource.attributes)
+  writeAttributes(w, tag(1, 2), resource.attributes, undefined)
   w.end(at, RESOURCE_RESERVE)
 }
 
@@ -132,14 +247,9 @@ export function writeScope(w: ProtobufWriter, fieldTag: number, scope: SpanScope
   const at = w.begin(1)
   w.byte(tag(1, 2))
   w.string(scope.name)
-  if (scope.version !== undefined) {
-    w.byte(tag(2, 2))
-    w.string(scope.version)
-  }
-  if (scope.attributes !== undefined && Object.keys(scope.attributes).length > 0) {
-    writeAttributes(w, tag(3, 2), scope.attributes)
-    writeUint(w, tag(4, 0), scope.droppedAttributesCount)
-  }
+  writeStringField(w, tag(2, 2), scope.version)
+  writeAttributes(w, tag(3, 2), scope.attributes, undefined)
+  writeUint(w, tag(4, 0), scope.droppedAttributesCount)
   w.end(at, 1)
 }
 
@@ -151,21 +261,79 @@ export function writeStringField(w: ProtobufWriter, fieldTag: number, value: str
 }
 
 /** KeyValue fields under `fieldTag`, one per own enumerable key. */
-function writeAttributes(w: ProtobufWriter, fieldTag: number, attrs: Readonly<Record<string, unknown>> | undefined): void {
+function writeAttributes(w: ProtobufWriter, fieldTag: number, attrs: Readonly<Record<string, unknown>> | undefined, cache: EncodeCache | undefined): void {
   if (attrs === undefined) return
-  const keys = Object.keys(attrs)
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!
+  // for-in reads a plain object's properties through its enum cache, several times faster than
+  // Object.keys and keyed loads; the own-property check keeps to Object.keys' set and order
+  for (const key in attrs) {
+    if (!Object.hasOwn(attrs, key)) continue
+    const value = attrs[key]
     w.byte(fieldTag)
-    const kv = w.begin(1)
-    w.byte(tag(1, 2))
-    w.string(key)
-    w.byte(tag(2, 2))
-    const v = w.begin(1)
-    writeAnyValue(w, attrs[key])
-    w.end(v, 1)
-    w.end(kv, 1)
+    const entry = cache?.keyEntry(w, key)
+    if (entry === undefined) {
+      const kv = w.begin(1)
+      w.byte(tag(1, 2))
+      w.string(key)
+      writeValueField(w, value)
+      w.end(kv, 1)
+      continue
+    }
+    const values = entry.values
+    const cacheable = values !== undefined && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    if (cacheable) {
+      const known = values.get(value)
+      if (known !== undefined) {
+        w.copy(known)
+        continue
+      }
+    }
+    const start = w.pos
+    if (typeof value !== 'string' || !writeStringPair(w, entry.key, value)) {
+      const kv = w.begin(1)
+      w.copy(entry.key)
+      writeValueField(w, value)
+      w.end(kv, 1)
+    }
+    if (cacheable) {
+      if (values.size >= MAX_VALUES_PER_KEY) entry.values = undefined
+      else if (w.pos - start <= MAX_CACHED_BYTES) values.set(value, Uint8Array.prototype.slice.call(w.buf, start, w.pos))
+    }
   }
+}
+
+/**
+ * A KeyValue (length prefix and body) of an encoded key and an ASCII string value, when every
+ * length fits one byte — the common attribute, written in one pass. false (nothing written) otherwise.
+ */
+function writeStringPair(w: ProtobufWriter, key: Uint8Array, value: string): boolean {
+  const n = value.length
+  const length = key.length + 4 + n
+  if (length >= 0x80) return false
+  w.ensure(length + 1)
+  const buf = w.buf
+  let p = w.pos
+  buf[p++] = length
+  buf.set(key, p)
+  p += key.length
+  buf[p++] = tag(2, 2)
+  buf[p++] = n + 2
+  buf[p++] = tag(1, 2)
+  buf[p++] = n
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i)
+    if (c >= 0x80) return false
+    buf[p + i] = c
+  }
+  w.pos = p + n
+  return true
+}
+
+/** KeyValue.value: tag, length, AnyValue. */
+function writeValueField(w: ProtobufWriter, value: unknown): void {
+  w.byte(tag(2, 2))
+  const v = w.begin(1)
+  writeAnyValue(w, value)
+  w.end(v, 1)
 }
 
 /** The fields of an AnyValue (the caller opened the message). */
@@ -175,7 +343,7 @@ function writeAnyValue(w: ProtobufWriter, value: unknown): void {
       w.byte(tag(1, 2))
       return w.string(value)
     case 'number':
-      if (Number.isInteger(value)) {
+      if (Number.isInteger(value) && value >= MIN_INT64 && value < MAX_INT64) {
         w.byte(tag(3, 0))
         return w.int64(value)
       }
@@ -205,7 +373,7 @@ function writeAnyValue(w: ProtobufWriter, value: unknown): void {
   if (value !== null && typeof value === 'object') {
     w.byte(tag(6, 2))
     const list = w.begin(1)
-    writeAttributes(w, tag(1, 2), value as Record<string, unknown>)
+    writeAttributes(w, tag(1, 2), value as Record<string, unknown>, undefined)
     return w.end(list, 1)
   }
   // null/undefined: an empty AnyValue, as the reference transformer writes

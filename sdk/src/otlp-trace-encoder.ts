@@ -13,13 +13,14 @@
  * waiting for an export. take() wraps those bytes in their ResourceSpans/ScopeSpans messages, in
  * one buffer of exactly the request's size.
  *
- * Invariants: spans are grouped by resource object, then by scope name@version:schemaUrl, groups
- * and spans in first-seen order — the grouping of @opentelemetry/otlp-transformer, whose
- * serializer decodes to the same request (otlp-trace-encoder.test.ts); every length prefix is a
- * minimal varint; an empty batch is an empty request (zero bytes).
+ * Invariants: spans are grouped by resource object, then by scope object (the SDK has one scope
+ * object per tracer), groups and spans in first-seen order — the grouping of the official
+ * protobuf serializer of @opentelemetry/otlp-transformer, whose requests decode to the same as
+ * ours (otlp-trace-encoder.test.ts); every length prefix is a minimal varint; an empty batch is an
+ * empty request (zero bytes).
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base'
-import { writeResource, writeScope, writeSpan, writeStringField, type SpanResource, type SpanScope } from './otlp-span-encoder.ts'
+import { EncodeCache, writeResource, writeScope, writeSpan, writeStringField, type SpanResource, type SpanScope } from './otlp-span-encoder.ts'
 import { ProtobufWriter, varintSize } from './protobuf-writer.ts'
 
 const RESOURCE_SPANS_TAG = 0x0a // ExportTraceServiceRequest.resource_spans (1, LEN)
@@ -67,13 +68,14 @@ export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
 class Batch implements SpanBatch {
   spanCount = 0
   sizeBytes = 0
-  private byResource = new Map<SpanResource, Map<string, Group>>()
+  private byResource = new Map<SpanResource, Map<SpanScope, Group>>()
   // consecutive spans nearly always share resource and scope: then no lookup is needed
   private lastResource: SpanResource | undefined
   private lastScope: SpanScope | undefined
   private lastGroup: Group | undefined
   private readonly spare: ProtobufWriter[] = []
   private readonly headers = new ProtobufWriter(4 * 1024)
+  private readonly cache = new EncodeCache()
 
   add(span: ReadableSpan): void {
     let group = this.lastGroup
@@ -81,7 +83,7 @@ class Batch implements SpanBatch {
     const w = group.spans
     const start = w.pos
     try {
-      writeSpan(w, SPANS_TAG, span)
+      writeSpan(w, SPANS_TAG, span, this.cache)
     } catch (err) {
       w.pos = start
       throw err
@@ -98,13 +100,12 @@ class Batch implements SpanBatch {
       scopes = new Map()
       this.byResource.set(resource, scopes)
     }
-    const key = `${scope.name}@${scope.version || ''}:${scope.schemaUrl || ''}`
-    let group = scopes.get(key)
+    let group = scopes.get(scope)
     if (group === undefined) {
       const spans = this.spare.pop() ?? new ProtobufWriter(GROUP_INITIAL_BYTES)
       spans.reset()
       group = { scope, spans }
-      scopes.set(key, group)
+      scopes.set(scope, group)
     }
     this.lastResource = resource
     this.lastScope = scope

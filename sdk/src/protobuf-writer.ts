@@ -13,12 +13,16 @@
 import type { HrTime } from '@opentelemetry/api'
 
 const TWO_32 = 0x1_0000_0000
-/** Nibble value by character code, for the hex ids OpenTelemetry keeps as strings. */
-const HEX_VALUE = new Uint8Array(256)
-for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i
-for (let i = 0; i < 6; i++) {
-  HEX_VALUE[65 + i] = 10 + i
-  HEX_VALUE[97 + i] = 10 + i
+/**
+ * Byte value by the character codes of two hex digits ((first & 0x7f) << 7 | (second & 0x7f)),
+ * for the hex ids OpenTelemetry keeps as strings: one lookup per byte. Non-hex digits count as 0.
+ */
+const HEX_PAIR = new Uint8Array(1 << 14)
+{
+  const digits: Array<[number, number]> = []
+  for (let i = 0; i < 10; i++) digits.push([48 + i, i])
+  for (let i = 0; i < 6; i++) digits.push([65 + i, 10 + i], [97 + i, 10 + i])
+  for (const [hi, hiValue] of digits) for (const [lo, loValue] of digits) HEX_PAIR[(hi << 7) | lo] = (hiValue << 4) | loValue
 }
 
 export function varintSize(value: number): number {
@@ -29,6 +33,59 @@ export function varintSize(value: number): number {
   let size = 5
   for (let v = Math.floor(value / 0x8_0000_0000); v > 0; v = Math.floor(v / 0x80)) size++
   return size
+}
+
+/*
+ * put*: raw stores at `p` into a buffer the caller has ensured is large enough; each returns the
+ * position after what it wrote. For runs of fixed-size fields written under one ensure().
+ */
+
+/** Bytes putHexId writes for `hex`. */
+export function hexIdSize(hex: string): number {
+  return varintSize(hex.length >> 1) + (hex.length >> 1)
+}
+
+/** A hex id as a length-prefixed byte string (ids are 8 or 16 bytes; any length is encoded). */
+export function putHexId(buf: Uint8Array, p: number, hex: string): number {
+  let n = hex.length >> 1
+  while (n >= 0x80) {
+    buf[p++] = (n & 0x7f) | 0x80
+    n >>>= 7
+  }
+  buf[p++] = n
+  for (let i = 0; i < hex.length - 1; i += 2) {
+    buf[p++] = HEX_PAIR[((hex.charCodeAt(i) & 0x7f) << 7) | (hex.charCodeAt(i + 1) & 0x7f)]!
+  }
+  return p
+}
+
+export function putFixed32(buf: Uint8Array, p: number, value: number): number {
+  const v = value >>> 0
+  buf[p] = v & 0xff
+  buf[p + 1] = (v >>> 8) & 0xff
+  buf[p + 2] = (v >>> 16) & 0xff
+  buf[p + 3] = v >>> 24
+  return p + 4
+}
+
+/** HrTime [seconds, nanoseconds] as fixed64 nanoseconds, exact without BigInt. */
+export function putHrTime(buf: Uint8Array, p: number, time: HrTime): number {
+  const seconds = time[0]
+  const nanos = time[1]
+  // seconds * 1e9 + nanos over 32-bit words: 1e9 = 15258 * 2^16 + 51712, seconds = s1 * 2^16 + s0
+  const s1 = Math.floor(seconds / 0x10000)
+  const s0 = seconds - s1 * 0x10000
+  const a = s1 * 1e9 // < 2^46; the value holds a * 2^16
+  const aHigh = Math.floor(a / 0x10000)
+  const aLow16 = a - aHigh * 0x10000
+  const b = s0 * 1e9 + nanos // < 2^47
+  const bHigh = Math.floor(b / TWO_32)
+  let lo = aLow16 * 0x10000 + (b - bHigh * TWO_32)
+  const carry = Math.floor(lo / TWO_32)
+  lo -= carry * TWO_32
+  putFixed32(buf, p, lo)
+  putFixed32(buf, p + 4, aHigh + bHigh + carry)
+  return p + 8
 }
 
 export class ProtobufWriter {
@@ -130,22 +187,20 @@ export class ProtobufWriter {
 
   /** A length-prefixed byte string from a hex id (trace and span ids). */
   hexBytes(hex: string): void {
-    const n = hex.length >> 1
-    this.ensure(n + 1)
-    const buf = this.buf
-    let p = this.pos
-    buf[p++] = n
-    for (let i = 0; i < hex.length - 1; i += 2) {
-      buf[p++] = (HEX_VALUE[hex.charCodeAt(i) & 0xff]! << 4) | HEX_VALUE[hex.charCodeAt(i + 1) & 0xff]!
-    }
-    this.pos = p
+    this.ensure(hexIdSize(hex))
+    this.pos = putHexId(this.buf, this.pos, hex)
   }
 
   /** `bytes[start, end)` as they are. */
   copy(bytes: Uint8Array, start = 0, end = bytes.length): void {
-    this.ensure(end - start)
-    this.buf.set(bytes.subarray(start, end), this.pos)
-    this.pos += end - start
+    const length = end - start
+    this.ensure(length)
+    const buf = this.buf
+    const pos = this.pos
+    if (start === 0 && end === bytes.length) buf.set(bytes, pos)
+    else if (length <= 16) for (let i = 0; i < length; i++) buf[pos + i] = bytes[start + i]!
+    else buf.set(bytes.subarray(start, end), pos)
+    this.pos = pos + length
   }
 
   /** Length-prefixed bytes. */
@@ -158,13 +213,7 @@ export class ProtobufWriter {
 
   fixed32(value: number): void {
     this.ensure(4)
-    const buf = this.buf
-    const v = value >>> 0
-    buf[this.pos] = v & 0xff
-    buf[this.pos + 1] = (v >>> 8) & 0xff
-    buf[this.pos + 2] = (v >>> 16) & 0xff
-    buf[this.pos + 3] = v >>> 24
-    this.pos += 4
+    this.pos = putFixed32(this.buf, this.pos, value)
   }
 
   double(value: number): void {
@@ -173,34 +222,10 @@ export class ProtobufWriter {
     this.pos += 8
   }
 
-  /** HrTime [seconds, nanoseconds] as fixed64 nanoseconds, exact without BigInt. */
+  /** HrTime [seconds, nanoseconds] as fixed64 nanoseconds. */
   hrTime(time: HrTime): void {
     this.ensure(8)
-    const seconds = time[0]
-    const nanos = time[1]
-    // seconds * 1e9 + nanos over 32-bit words: 1e9 = 15258 * 2^16 + 51712, seconds = s1 * 2^16 + s0
-    const s1 = Math.floor(seconds / 0x10000)
-    const s0 = seconds - s1 * 0x10000
-    const a = s1 * 1e9 // < 2^46; the value holds a * 2^16
-    const aHigh = Math.floor(a / 0x10000)
-    const aLow16 = a - aHigh * 0x10000
-    const b = s0 * 1e9 + nanos // < 2^47
-    const bHigh = Math.floor(b / TWO_32)
-    let lo = aLow16 * 0x10000 + (b - bHigh * TWO_32)
-    const carry = Math.floor(lo / TWO_32)
-    lo -= carry * TWO_32
-    const hi = (aHigh + bHigh + carry) >>> 0
-    const buf = this.buf
-    const p = this.pos
-    buf[p] = lo & 0xff
-    buf[p + 1] = (lo >>> 8) & 0xff
-    buf[p + 2] = (lo >>> 16) & 0xff
-    buf[p + 3] = lo >>> 24
-    buf[p + 4] = hi & 0xff
-    buf[p + 5] = (hi >>> 8) & 0xff
-    buf[p + 6] = (hi >>> 16) & 0xff
-    buf[p + 7] = hi >>> 24
-    this.pos = p + 8
+    this.pos = putHrTime(this.buf, this.pos, time)
   }
 
   /** Reserves `reserve` bytes for a nested message's length; returns where they start. */

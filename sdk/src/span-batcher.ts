@@ -10,9 +10,10 @@
  * young costs less CPU than the encoding itself (bench/sdk). What waits for export here is bytes.
  *
  * Invariants: every span handed to add() is reported to `settled` exactly once, with its batch's
- * outcome (a span that cannot be encoded: FAILED at once); the open batch is bounded by the
- * batch limits (beyond them only while its resources finish their asynchronous detection — the
- * caller's queue bound still holds); requests are sent without waiting for earlier ones, the
+ * outcome (a span that cannot be encoded: FAILED at once; a span refused for the byte bound is
+ * not reported — the caller counts it); the open batch is bounded by the batch limits (beyond
+ * them only while its resources finish their asynchronous detection — the caller's queue bound
+ * and `maxPendingBytes` still hold); requests are sent without waiting for earlier ones, the
  * sender bounding how many are in flight.
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core'
@@ -32,13 +33,16 @@ export interface SpanBatcherOptions {
   sender: EncodedRequestSender
   maxExportBatchSize: number
   maxExportBatchBytes: number
+  /** Encoded bytes batched or in flight beyond which spans are refused. */
+  maxPendingBytes: number
   scheduledDelayMs: number
   /** The outcome for `spanCount` spans: once per batch, or once per span that could not be encoded. */
   settled: (spanCount: number, result: ExportResult) => void
 }
 
 export interface SpanBatcher {
-  add(span: ReadableSpan): void
+  /** Takes the span, or refuses it (false) while `maxPendingBytes` are batched or in flight. */
+  add(span: ReadableSpan): boolean
   /** Sends the open batch and resolves when every request so far has settled. */
   forceFlush(): Promise<void>
   shutdown(): Promise<void>
@@ -48,6 +52,7 @@ export function createSpanBatcher(options: SpanBatcherOptions): SpanBatcher {
   const { sender, settled } = options
   const batch = createSpanBatch()
   let timer: NodeJS.Timeout | undefined
+  let inFlightBytes = 0
   /** Set while a cut waits for the batch's resources to finish their detection. */
   let resourcesPending: Promise<void> | undefined
 
@@ -79,9 +84,11 @@ export function createSpanBatcher(options: SpanBatcherOptions): SpanBatcher {
       return
     }
     let done = false
+    inFlightBytes += body.length
     const settle = (result: ExportResult): void => {
       if (done) return
       done = true
+      inFlightBytes -= body.length
       settled(count, result)
     }
     try {
@@ -92,12 +99,13 @@ export function createSpanBatcher(options: SpanBatcherOptions): SpanBatcher {
   }
 
   return {
-    add(span: ReadableSpan): void {
+    add(span: ReadableSpan): boolean {
+      if (inFlightBytes + batch.sizeBytes >= options.maxPendingBytes) return false
       try {
         batch.add(span)
       } catch (err) {
         fail(1, err)
-        return
+        return true
       }
       if (batch.spanCount >= options.maxExportBatchSize || batch.sizeBytes >= options.maxExportBatchBytes) {
         cut()
@@ -105,6 +113,7 @@ export function createSpanBatcher(options: SpanBatcherOptions): SpanBatcher {
         timer = setTimeout(() => cut(), options.scheduledDelayMs)
         timer.unref()
       }
+      return true
     },
     async forceFlush(): Promise<void> {
       cut()

@@ -4,8 +4,8 @@
  *   http/protobuf: span end ─▶ counting gate ─▶ span batcher (encodes at once) ─▶ OTLP/HTTP sender
  *   http/json:     span end ─▶ counting gate ─▶ BatchSpanProcessor ─▶ counting exporter ─▶ OTLP/HTTP exporter
  *
- * Invariant: at most `maxQueueSize` spans are pending (queued, batched or being exported) at any
- * time. The gate counts a span in when it hands it on and counts it out when its export settles,
+ * Invariant: at most `maxQueueSize` spans (and on the protobuf path MAX_PENDING_BYTES encoded
+ * bytes) are pending — queued, batched or being exported — at any time. The gate counts a span in when it hands it on and counts it out when its export settles,
  * so a slow or dead endpoint fills the bound and further spans are dropped at the gate
  * (`queue_full`) instead of growing memory; a settled export that failed drops its spans
  * (`export_failed`). Nothing here throws into the code that ended the span.
@@ -50,12 +50,15 @@ export interface SpanPipeline {
 const SAMPLED = 1
 /** A request of the http/protobuf path is cut at this size: well below the agent's and collector's body limits. */
 export const MAX_EXPORT_BATCH_BYTES = 1024 * 1024
+/** http/protobuf: encoded bytes batched or in flight beyond which spans are dropped (`queue_full`), whatever their count. */
+export const MAX_PENDING_BYTES = 64 * 1024 * 1024
 /** http/json: the batch processor is held back while more requests than this are in flight. */
 export const MAX_EXPORTS_IN_FLIGHT = 4
 const HANDED_OVER: ExportResult = { code: ExportResultCode.SUCCESS }
 
 interface Stage {
-  add(span: ReadableSpan): void
+  /** false: refused for lack of room (counted by the gate). */
+  add(span: ReadableSpan): boolean
   forceFlush(): Promise<void>
   shutdown(): Promise<void>
 }
@@ -97,7 +100,7 @@ export function createSpanPipeline(options: SpanPipelineOptions): SpanPipeline {
   const exporter = options.exporter
   const maxExportBatchSize = Math.min(options.maxExportBatchSize, options.maxQueueSize)
   const stage: Stage = isSender(exporter)
-    ? createSpanBatcher({ sender: exporter, maxExportBatchSize, maxExportBatchBytes: MAX_EXPORT_BATCH_BYTES, scheduledDelayMs: options.scheduledDelayMs, settled })
+    ? createSpanBatcher({ sender: exporter, maxExportBatchSize, maxExportBatchBytes: MAX_EXPORT_BATCH_BYTES, maxPendingBytes: MAX_PENDING_BYTES, scheduledDelayMs: options.scheduledDelayMs, settled })
     : batchSpanProcessorStage(exporter, { ...options, maxExportBatchSize }, settled)
 
   const processor: SpanProcessor = {
@@ -112,7 +115,10 @@ export function createSpanPipeline(options: SpanPipelineOptions): SpanPipeline {
         return
       }
       pending++
-      stage.add(span)
+      if (!stage.add(span)) {
+        pending--
+        drop('queue_full', 1)
+      }
     },
     forceFlush: () => stage.forceFlush().catch(() => undefined),
     shutdown: () => {
@@ -167,7 +173,10 @@ function batchSpanProcessorStage(
     exportTimeoutMillis: options.exportTimeoutMs,
   })
   return {
-    add: (span) => batch.onEnd(span),
+    add: (span) => {
+      batch.onEnd(span)
+      return true
+    },
     // the batch processor's flush hands the queue over; the exporter's waits for the requests
     forceFlush: () => batch.forceFlush().then(() => countingExporter.forceFlush?.()),
     shutdown: () => batch.shutdown(),
