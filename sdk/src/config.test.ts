@@ -61,6 +61,16 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ serviceName: 's' }, { OTEL_TRACES_EXPORTER: 'none' }).config.tracing).toBe(false)
   })
 
+  it('reads compression from the option, else the traces-specific then the general variable, default none', () => {
+    expect(resolveConfig({ serviceName: 's' }, {}).config.compression).toBe('none')
+    expect(resolveConfig({ serviceName: 's' }, { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' }).config.compression).toBe('gzip')
+    expect(resolveConfig({ serviceName: 's' }, { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip', OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'none' }).config.compression).toBe('none')
+    expect(resolveConfig({ serviceName: 's', compression: 'gzip' }, { OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'none' }).config.compression).toBe('gzip')
+    const { config, warnings } = resolveConfig({ serviceName: 's' }, { OTEL_EXPORTER_OTLP_COMPRESSION: 'zstd' })
+    expect(config.compression).toBe('none')
+    expect(warnings.join('\n')).toContain('OTEL_EXPORTER_OTLP_COMPRESSION')
+  })
+
   it('replaces every invalid value by its default with a warning naming the setting, never throwing', () => {
     const { config, warnings } = resolveConfig(
       {

@@ -11,6 +11,7 @@
  *   OTEL_EXPORTER_OTLP_ENDPOINT            endpoint (base URL; traces go to <endpoint>/v1/traces)
  *   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT     tracesEndpoint (full URL, wins over endpoint)
  *   OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL   protocol: http/protobuf (default) or http/json
+ *   OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION compression: none (default) or gzip
  *   OTEL_TRACES_SAMPLER[_ARG]              sampleRatio (always_on, always_off, [parentbased_]traceidratio)
  *   OTEL_SDK_DISABLED=true, OTEL_TRACES_EXPORTER=none   tracing off (logger and metrics still work)
  *   OTEL_NODE_DISABLED_INSTRUMENTATIONS    comma list of http, undici, express, fastify, kafkajs
@@ -32,6 +33,8 @@ export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number]
 
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number]
+export const OTLP_COMPRESSIONS = ['none', 'gzip'] as const
+export type OtlpCompression = (typeof OTLP_COMPRESSIONS)[number]
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4318'
 export const DEFAULT_METRICS_PORT = 9464
@@ -58,6 +61,11 @@ export interface PeriscopeOptions {
   headers?: Record<string, string>
   /** OTLP encoding: http/protobuf (default, as in OpenTelemetry) or http/json. */
   protocol?: OtlpProtocol
+  /**
+   * Export body compression. Default none: the agent is on the same host and gzip costs more CPU
+   * per span than the whole encoding (bench/sdk); gzip for an endpoint across a network.
+   */
+  compression?: OtlpCompression
   /** Share of new traces recorded, 0..1; a sampled parent is always followed. Default 1. */
   sampleRatio?: number
   /** false: no tracing (the logger and metrics still work). */
@@ -94,6 +102,7 @@ export interface ResolvedConfig {
   tracesUrl: string
   headers: Record<string, string> | undefined
   protocol: OtlpProtocol
+  compression: OtlpCompression
   sampleRatio: number
   tracing: boolean
   logLevel: LogLevel
@@ -115,7 +124,7 @@ export interface ResolvedConfig {
 }
 
 const KNOWN_OPTIONS = new Set<string>([
-  'serviceName', 'serviceVersion', 'environment', 'endpoint', 'tracesEndpoint', 'headers', 'protocol', 'sampleRatio', 'tracing',
+  'serviceName', 'serviceVersion', 'environment', 'endpoint', 'tracesEndpoint', 'headers', 'protocol', 'compression', 'sampleRatio', 'tracing',
   'logLevel', 'logFile', 'logToStdout', 'redact', 'metricsPort', 'metricsHost', 'latencyBucketsSeconds',
   'instrumentations', 'requestIdHeader', 'maxQueueSize', 'maxExportBatchSize', 'scheduledDelayMs', 'exportTimeoutMs',
   'handleSignals', 'shutdownTimeoutMs', 'resourceAttributes',
@@ -235,6 +244,13 @@ export function resolveConfig(input: unknown, env: Env = process.env): { config:
     'http/protobuf',
     `one of ${OTLP_PROTOCOLS.join(', ')}`,
   )
+  const compressionEnvName = env.OTEL_EXPORTER_OTLP_TRACES_COMPRESSION !== undefined ? 'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION' : 'OTEL_EXPORTER_OTLP_COMPRESSION'
+  const compression = pick(
+    source('compression', compressionEnvName, env.OTEL_EXPORTER_OTLP_TRACES_COMPRESSION ?? env.OTEL_EXPORTER_OTLP_COMPRESSION),
+    (v): v is OtlpCompression => typeof v === 'string' && (OTLP_COMPRESSIONS as readonly string[]).includes(v),
+    'none',
+    `one of ${OTLP_COMPRESSIONS.join(', ')}`,
+  )
 
   const sampleRatio = pick(
     source('sampleRatio') ?? sampleRatioFromEnv(env),
@@ -329,6 +345,7 @@ export function resolveConfig(input: unknown, env: Env = process.env): { config:
       tracesUrl,
       headers,
       protocol,
+      compression,
       sampleRatio,
       tracing,
       logLevel,

@@ -7,10 +7,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { trace } from '@opentelemetry/api'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { promSample } from '../test/helpers/prometheus-text.ts'
+import { startOtlpCapture } from '../test/helpers/otlp-capture.ts'
 import { eventually, freePort } from '../test/helpers/processes.ts'
 import { init, type Periscope } from './init.ts'
+import { withRequestId } from './request-id.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'periscope-sdk-init-'))
 let current: Periscope | undefined
@@ -89,6 +92,45 @@ describe('init() with bad configuration', () => {
       return dropped !== undefined && dropped > 0 ? dropped : undefined
     }, 'a dropped log line')
   })
+})
+
+describe('init() exports', () => {
+  const cases = [
+    { protocol: 'http/protobuf', options: {}, env: {}, contentType: 'application/x-protobuf', encoding: '' },
+    { protocol: 'http/protobuf', options: { compression: 'gzip' }, env: {}, contentType: 'application/x-protobuf', encoding: 'gzip' },
+    { protocol: 'http/protobuf', options: {}, env: { OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'gzip' }, contentType: 'application/x-protobuf', encoding: 'gzip' },
+    { protocol: 'http/json', options: {}, env: {}, contentType: 'application/json', encoding: '' },
+    { protocol: 'http/json', options: { compression: 'gzip' }, env: {}, contentType: 'application/json', encoding: 'gzip' },
+  ] as const
+  for (const c of cases) {
+    it(`${c.protocol}, compression ${c.encoding || 'none'} (${Object.keys(c.env).join(' ') || 'options'}): spans with their request id and parent arrive`, async () => {
+      const capture = await startOtlpCapture()
+      current = init(
+        { serviceName: 'encodings', endpoint: capture.url, protocol: c.protocol, ...c.options, logToStdout: false, metricsPort: 0, handleSignals: false },
+        c.env,
+      )
+      const tracer = trace.getTracer('test')
+      withRequestId('req-enc', () =>
+        tracer.startActiveSpan('parent', (parent) => {
+          tracer.startSpan('child', { attributes: { n: 1 } }).end()
+          parent.end()
+        }),
+      )
+      await current.forceFlush()
+      const spans = await capture.waitFor((s) => s.length === 2)
+      const parent = spans.find((s) => s.name === 'parent')!
+      const child = spans.find((s) => s.name === 'child')!
+      expect(child.parentSpanId).toBe(parent.spanId)
+      expect(child.traceId).toBe(parent.traceId)
+      expect(child.attributes).toEqual({ n: 1, request_id: 'req-enc' })
+      expect(parent.service).toBe('encodings')
+      expect(capture.contentTypes.every((t) => t.startsWith(c.contentType))).toBe(true)
+      expect(capture.contentEncodings.every((e) => e === c.encoding)).toBe(true)
+      await current.shutdown()
+      current = undefined
+      await capture.close()
+    })
+  }
 })
 
 describe('init() with the agent down or hung', () => {

@@ -118,6 +118,7 @@ function start(options: PeriscopeOptions | undefined, env: Record<string, string
       pipeline = createSpanPipeline({
         exporter: createTraceExporter({
           protocol: config.protocol,
+          compression: config.compression,
           url: config.tracesUrl,
           headers: config.headers,
           timeoutMs: config.exportTimeoutMs,

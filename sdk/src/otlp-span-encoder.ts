@@ -19,10 +19,12 @@
  *
  * An EncodeCache remembers the bytes of what repeats from span to span — attribute keys, whole
  * key/value pairs of keys with few distinct values (method, route, status code, db system…), span
- * names, the trace id of the previous span — so they are copied rather than re-encoded character
- * by character. It is bounded: at most MAX_CACHED_KEYS keys and MAX_CACHED_NAMES names are
- * learned, and a key stops caching values (keeping only its own bytes) at its
- * MAX_VALUES_PER_KEY+1st distinct value, so high-cardinality values (paths, ids) are simply encoded.
+ * names, the previous trace id and parent span id — so they are copied rather than re-encoded
+ * character by character. It is bounded: at most MAX_CACHED_KEYS keys and MAX_CACHED_NAMES names
+ * are learned, entries of at most MAX_CACHED_BYTES (so ≤ 2.3 MiB in all), and a key stops caching
+ * values (keeping only its own bytes) at its MAX_VALUES_PER_KEY+1st distinct value, so
+ * high-cardinality values (paths, ids) are simply encoded. Values are looked up by SameValueZero,
+ * under which equal values always have equal encodings (0 and -0 both encode as int 0).
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base'
 import { hexIdSize, putFixed32, putHexId, putHrTime, type ProtobufWriter } from './protobuf-writer.ts'
@@ -36,10 +38,11 @@ const SPAN_RESERVE = 2
 /** For a Resource message: up to 2 MiB without moving. */
 const RESOURCE_RESERVE = 3
 
+const hasOwnProperty = Object.prototype.hasOwnProperty
 /** Integers in the int64 range are int_value, other numbers double_value. */
 const MIN_INT64 = -(2 ** 63)
 const MAX_INT64 = 2 ** 63
-const MAX_CACHED_KEYS = 512
+const MAX_CACHED_KEYS = 256
 const MAX_VALUES_PER_KEY = 32
 const MAX_CACHED_NAMES = 1024
 /** Longer strings and pairs are not worth a cache entry. */
@@ -266,7 +269,7 @@ function writeAttributes(w: ProtobufWriter, fieldTag: number, attrs: Readonly<Re
   // for-in reads a plain object's properties through its enum cache, several times faster than
   // Object.keys and keyed loads; the own-property check keeps to Object.keys' set and order
   for (const key in attrs) {
-    if (!Object.hasOwn(attrs, key)) continue
+    if (!hasOwnProperty.call(attrs, key)) continue
     const value = attrs[key]
     w.byte(fieldTag)
     const entry = cache?.keyEntry(w, key)

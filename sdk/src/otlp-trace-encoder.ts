@@ -30,8 +30,8 @@ const SCOPE_TAG = 0x0a // ScopeSpans.scope (1, LEN)
 const SPANS_TAG = 0x12 // ScopeSpans.spans (2, LEN)
 const SCHEMA_URL_TAG = 0x1a // ResourceSpans.schema_url and ScopeSpans.schema_url (3, LEN)
 const GROUP_INITIAL_BYTES = 64 * 1024
-/** Group buffers are reused by the next batch unless a huge batch grew them past this. */
-const KEEP_BUFFER_BYTES = 4 * 1024 * 1024
+/** Group buffers are reused by the next batch unless a huge span grew one past this (batches are cut at 1 MiB). */
+const KEEP_BUFFER_BYTES = 2 * 1024 * 1024
 const KEEP_SPARE_BUFFERS = 8
 
 export interface SpanBatch {

@@ -1,10 +1,11 @@
 /**
- * A stand-in for the agent's OTLP/HTTP receiver in tests: accepts POST /v1/traces, answers 200,
- * and keeps the spans flattened with their service name. Decoding is independent of the code
+ * A stand-in for the agent's OTLP/HTTP receiver in tests: accepts POST /v1/traces (gzip or not),
+ * answers 200, and keeps the spans flattened with their service name. Decoding is independent of the code
  * under test: OTLP/JSON bodies are read as plain JSON (ids as hex strings), protobuf bodies with
  * Periscope's model codec (protobufjs over the official .proto definitions).
  */
 import { createServer, type Server } from 'node:http'
+import { gunzipSync } from 'node:zlib'
 import type { AddressInfo } from 'node:net'
 import { bytesToHex, decodeTraces, type AnyValue as PbAnyValue, type KeyValue as PbKeyValue } from '@periscope/model'
 
@@ -26,6 +27,8 @@ export interface OtlpCapture {
   requests: number
   /** content types of the export requests received */
   contentTypes: string[]
+  /** their Content-Encoding ('' when none) */
+  contentEncodings: string[]
   /** Resolves once `predicate` holds over the captured spans, or rejects after `timeoutMs`. */
   waitFor(predicate: (spans: CapturedSpan[]) => boolean, timeoutMs?: number): Promise<CapturedSpan[]>
   close(): Promise<void>
@@ -135,6 +138,7 @@ export async function startOtlpCapture(): Promise<OtlpCapture> {
     spans: [],
     requests: 0,
     contentTypes: [],
+    contentEncodings: [],
     waitFor(predicate, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
         const started = Date.now()
@@ -156,7 +160,9 @@ export async function startOtlpCapture(): Promise<OtlpCapture> {
       if (req.method === 'POST' && req.url === '/v1/traces') {
         const contentType = req.headers['content-type'] ?? ''
         capture.contentTypes.push(contentType)
-        const body = Buffer.concat(chunks)
+        const encoding = req.headers['content-encoding'] ?? ''
+        capture.contentEncodings.push(encoding)
+        const body = encoding === 'gzip' ? gunzipSync(Buffer.concat(chunks)) : Buffer.concat(chunks)
         capture.spans.push(...(contentType.includes('json') ? fromJson(body) : fromProtobuf(body)))
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
