@@ -57,6 +57,12 @@ export function createAgentMetrics(self: SelfMetrics) {
     sink: {
       requests: self.counter<'outcome'>({ name: 'periscope_agent_sink_requests_total', help: 'Export requests to the collector by outcome (success, retryable, failure, network)', labelNames: ['outcome'] }),
       breakerState: self.gauge({ name: 'periscope_agent_sink_breaker_open', help: '1 while the circuit breaker towards the collector is open or half-open' }),
+      /** wall time by phase, summed over requests in flight (so it can exceed wall time): where a batch's time goes */
+      phaseSeconds: self.counter<'phase'>({
+        name: 'periscope_agent_sink_phase_seconds_total',
+        help: 'Wall time the sink spent per phase: read (buffer read + decode), compress (gzip) and request (POST until the answer) summed over requests in flight, commit (checkpoints saved + buffer acknowledged), wait_data (nothing to send), wait_window (maxInFlight or maxInFlightBytes reached)',
+        labelNames: ['phase'],
+      }),
     },
   }
 }

@@ -165,12 +165,22 @@ export async function build(deps: AgentDeps): Promise<Agent> {
   // ---- sink ---------------------------------------------------------------------------------------
   const sink = createOtlpHttpSink(config.collector, {
     buffer,
-    async onAcknowledged(entry) {
-      if (fileTail && entry.meta.positions?.length) await fileTail.acknowledge(entry.meta.positions)
+    async onAcknowledged(acknowledged) {
+      // oldest first, so a file's newest position wins; one checkpoint save for the lot
+      const positions = acknowledged.flatMap((meta) => meta.positions ?? [])
+      if (fileTail && positions.length > 0) await fileTail.acknowledge(positions)
     },
     logger: logger.child({ component: 'sink_otlp_http' }),
     counters: metrics.component('sink_otlp_http'),
     metrics: metrics.sink,
+  })
+
+  selfMetrics.gauge({ name: 'periscope_agent_sink_in_flight_requests', help: 'Export requests in flight to the collector (bound: collector.maxInFlight)', collect: (g) => g.set(sink.stats().inFlight) })
+  selfMetrics.gauge({ name: 'periscope_agent_sink_in_flight_bytes', help: 'Buffer-entry bytes of the requests in flight (bound: collector.maxInFlightBytes + one entry)', collect: (g) => g.set(sink.stats().inFlightBytes) })
+  selfMetrics.gauge({
+    name: 'periscope_agent_sink_awaiting_earlier_entries',
+    help: 'Entries the collector acknowledged that wait for an earlier entry before checkpoints and the buffer move past them',
+    collect: (g) => g.set(sink.stats().awaitingEarlier),
   })
 
   // ---- HTTP: OTLP receiver and operational routes -------------------------------------------------

@@ -23,6 +23,13 @@ export const CollectorSchema = Type.Object(
     timeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
     compression: Type.Union([Type.Literal('gzip'), Type.Literal('none')], { default: 'gzip' }),
     gzipLevel: Type.Integer({ minimum: 1, maximum: 9, default: 3 }),
+    maxInFlight: Type.Integer({
+      minimum: 1,
+      maximum: 64,
+      default: 4,
+      description: 'export requests in flight at once (each waits for the collector\'s durable hand-off); checkpoints still advance in entry order',
+    }),
+    maxInFlightBytes: Type.Integer({ minimum: 1 * MiB, default: 16 * MiB, description: 'a further buffer entry is sent only while those in flight hold fewer bytes than this' }),
     retry: Type.Object(
       {
         initialDelayMs: Type.Integer({ minimum: 1, default: 250 }),

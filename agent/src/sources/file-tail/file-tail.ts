@@ -9,12 +9,13 @@
  * restart. This holds because
  * - an entry's positions are taken after all records before them were put in that entry or an
  *   earlier one, and the entry is appended (fdatasync) before anything depends on it;
- * - a checkpoint is saved only after the collector acknowledged the entry carrying it (and
- *   before the buffer's cursor moves past it), and acknowledgements come in entry order;
+ * - a checkpoint is saved only after the collector acknowledged the entry carrying it and every
+ *   earlier entry (and before the buffer's cursor moves past it): the sink acknowledges in entry
+ *   order even with several requests in flight (sinks/ack-window.ts);
  * - a file first seen while running is checkpointed at offset 0 at once, so a restart reads it
  *   from its start even if none of its lines were shipped yet.
- * A SIGKILL can therefore cause duplicates (the entry in flight when the collector answered but
- * before the buffer recorded its ack) but no loss, rotation included.
+ * A SIGKILL can therefore cause duplicates (the entries in flight — at most collector.maxInFlight —
+ * that the collector acknowledged before the buffer recorded it) but no loss, rotation included.
  *
  * Rotation. Files are tracked by (device, inode). A file renamed away (logrotate's default
  * create mode) or deleted keeps being read through its open descriptor to its end and closed
@@ -133,6 +134,8 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
   let timer: NodeJS.Timeout | undefined
   let polling: Promise<void> | undefined
   let stopped = false
+  /** the last poll left bytes unread in some file (its per-poll budget ran out) */
+  let backlogged = false
   const warnedSkipped = new Set<string>()
 
   /** every byte before this is in a batch already (or skipped) */
@@ -353,7 +356,8 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
     if (file.fingerprint.bytes < FINGERPRINT_BYTES && st.size > file.fingerprint.bytes) {
       file.fingerprint = await readFingerprint(file.handle, st.size)
     }
-    // bounded per poll so one busy file cannot starve the others
+    // bounded per poll so one busy file cannot starve the others; the rest is read by the next
+    // poll, which then comes at once instead of after pollIntervalMs (a backlog drains at full speed)
     const budgetEnd = Math.min(st.size, file.readOffset + 16 * options.readChunkBytes)
     while (file.readOffset < budgetEnd) {
       const { bytesRead } = await file.handle.read(readBuffer, 0, Math.min(readBuffer.length, budgetEnd - file.readOffset), file.readOffset)
@@ -363,11 +367,13 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
       file.lastGrowthMs = nowMs
       if (!(await drainBacklog(file, observedNs))) return false
     }
+    if (file.readOffset < st.size) backlogged = true
     file.assembler.tick(nowMs, file.backlog)
     return drainBacklog(file, observedNs)
   }
 
   async function pollOnce(): Promise<void> {
+    backlogged = false
     if (pendingEntry && !(await appendPending())) return
     const nowMs = now()
     if (nowMs - lastGlobMs >= options.globIntervalMs) {
@@ -413,6 +419,7 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
 
   function schedule(): void {
     if (stopped) return
+    // never at once while paused on a full buffer: a paused poll returns before reading, so `backlogged` stays false
     timer = setTimeout(() => {
       polling = pollOnce()
         .catch((error: unknown) => deps.logger.error({ err: error }, 'file tail poll failed'))
@@ -420,7 +427,7 @@ export function createFileTail(options: FileTailOptions, deps: FileTailDeps): Fi
           polling = undefined
           schedule()
         })
-    }, options.pollIntervalMs)
+    }, backlogged ? 0 : options.pollIntervalMs)
   }
 
   return {
