@@ -27,7 +27,7 @@
  * under which equal values always have equal encodings (0 and -0 both encode as int 0).
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base'
-import { hexIdSize, putFixed32, putHexId, putHrTime, type ProtobufWriter } from './protobuf-writer.ts'
+import { hexIdSize, NATIVE_STRING_CHARS, putFixed32, putHexId, putHrTime, type ProtobufWriter } from './protobuf-writer.ts'
 
 const HAS_IS_REMOTE = 0x100
 const IS_REMOTE = 0x200
@@ -99,13 +99,13 @@ export class EncodeCache {
     const last = this.lastParentIdBytes
     if (spanId === this.lastParentId) {
       buf[p++] = 8
-      for (let i = 0; i < 8; i++) buf[p + i] = last[i]!
+      buf.set(last, p)
       return p + 8
     }
     const end = putHexId(buf, p, spanId)
     if (isParent && end - p === 9) {
       this.lastParentId = spanId
-      for (let i = 0; i < 8; i++) last[i] = buf[p + 1 + i]!
+      last.set(buf.subarray(p + 1, end))
     }
     return end
   }
@@ -115,13 +115,13 @@ export class EncodeCache {
     const last = this.lastTraceIdBytes
     if (traceId === this.lastTraceId) {
       buf[p++] = 16
-      for (let i = 0; i < 16; i++) buf[p + i] = last[i]!
+      buf.set(last, p)
       return p + 16
     }
     const end = putHexId(buf, p, traceId)
     if (end - p === 17) {
       this.lastTraceId = traceId
-      for (let i = 0; i < 16; i++) last[i] = buf[p + 1 + i]!
+      last.set(buf.subarray(p + 1, end))
     }
     return end
   }
@@ -312,7 +312,8 @@ function writeStringPair(w: ProtobufWriter, key: Uint8Array, value: string): boo
   const n = value.length
   const length = key.length + 4 + n
   if (length >= 0x80) return false
-  w.ensure(length + 1)
+  // room for the longest UTF-8 of the value, in case it is not ASCII after all
+  w.ensure(key.length + 5 + 3 * n)
   const buf = w.buf
   let p = w.pos
   buf[p++] = length
@@ -322,10 +323,14 @@ function writeStringPair(w: ProtobufWriter, key: Uint8Array, value: string): boo
   buf[p++] = n + 2
   buf[p++] = tag(1, 2)
   buf[p++] = n
-  for (let i = 0; i < n; i++) {
-    const c = value.charCodeAt(i)
-    if (c >= 0x80) return false
-    buf[p + i] = c
+  if (n <= NATIVE_STRING_CHARS) {
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i)
+      if (c >= 0x80) return false
+      buf[p + i] = c
+    }
+  } else if (buf.write(value, p, 'utf8') !== n) {
+    return false
   }
   w.pos = p + n
   return true

@@ -115,6 +115,13 @@ const EVERY_VALUE: Record<string, unknown> = {
   s: 'plain',
   empty: '',
   unicode: 'naïve café — ✓ 𝄞 日本',
+  // strings past 24 characters are written natively: ASCII, and UTF-8 whose length needs another byte
+  'ascii.25': 'a'.repeat(25),
+  'unicode.25': 'é'.repeat(25),
+  'unicode.70': 'a'.repeat(60) + 'é'.repeat(10),
+  'unicode.120': 'a'.repeat(100) + 'é'.repeat(20),
+  'astral.40': '𝄞'.repeat(40),
+  'lone.surrogate': 'a\ud800b'.repeat(10),
   'near.127': 'y'.repeat(127 - 4 - 10),
   'near.128': 'y'.repeat(128 - 4 - 10),
   long127: 'z'.repeat(127),
@@ -251,7 +258,14 @@ describe('SpanBatch', () => {
   // Keys and values drawn from small pools repeat (and fill the batch's caches: some keys get
   // more than 32 distinct values), others are fresh; unicode and long strings reach the slow paths.
   const key = fc.oneof(fc.constantFrom('http.request.method', 'http.route', 'url.path', 'request_id', 'server.port', 'k'), fc.string({ minLength: 1, maxLength: 12 }))
-  const text = fc.oneof(fc.constantFrom('GET', 'POST', '/api/x', '', 'é'), fc.string({ maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ minLength: 120, maxLength: 140 }))
+  const text = fc.oneof(
+    fc.constantFrom('GET', 'POST', '/api/x', '', 'é'),
+    fc.string({ maxLength: 20 }),
+    fc.string({ minLength: 20, maxLength: 40 }),
+    fc.string({ unit: 'grapheme', maxLength: 20 }),
+    fc.string({ unit: 'grapheme', minLength: 20, maxLength: 80 }),
+    fc.string({ minLength: 120, maxLength: 140 }),
+  )
   const value = fc.oneof(text, fc.integer(), fc.constantFrom(200, 404, -1), fc.double(), fc.boolean(), fc.array(text, { maxLength: 3 }), fc.array(fc.integer(), { maxLength: 3 }))
   const hex = (length: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`))
   const span = fc.record({
