@@ -7,7 +7,7 @@
  * Why not OpenTelemetry's BatchSpanProcessor here: it keeps the span objects until their batch is
  * exported. Kept that long, spans outlive young-generation garbage collections and are read back
  * from cold memory to be encoded; encoding them while they are still in cache and letting them die
- * young costs less CPU than the encoding itself (bench/sdk). What waits for export here is bytes.
+ * young saves more CPU than the encoding costs (bench/sdk). What waits for export here is bytes.
  *
  * Invariants: every span handed to add() is reported to `settled` exactly once, with its batch's
  * outcome (a span that cannot be encoded: FAILED at once; a span refused for the byte bound is
