@@ -179,7 +179,7 @@ export async function build(deps: AgentDeps): Promise<Agent> {
   selfMetrics.gauge({ name: 'periscope_agent_sink_in_flight_bytes', help: 'Buffer-entry bytes of the requests in flight (bound: collector.maxInFlightBytes + one entry)', collect: (g) => g.set(sink.stats().inFlightBytes) })
   selfMetrics.gauge({
     name: 'periscope_agent_sink_awaiting_earlier_entries',
-    help: 'Entries the collector acknowledged that wait for an earlier entry before checkpoints and the buffer move past them',
+    help: 'Entries the collector acknowledged whose checkpoints and buffer acknowledgement are not recorded yet (waiting for an earlier entry, or being recorded)',
     collect: (g) => g.set(sink.stats().awaitingEarlier),
   })
 

@@ -90,7 +90,7 @@ export interface SinkStats {
   /** requests in flight (each retrying until it is answered for good) */
   inFlight: number
   inFlightBytes: number
-  /** entries answered for good, waiting for an earlier entry's answer before they are acknowledged */
+  /** entries answered for good whose acknowledgement is not recorded yet: waiting for an earlier entry's answer, or being recorded */
   awaitingEarlier: number
 }
 
@@ -153,6 +153,8 @@ function createWakeup(): { readonly version: number; notify(): void; wait(since:
 }
 
 type Delivery = 'acknowledged' | 'dropped' | 'stopped'
+
+const WAIT_OVER = 'wait over'
 
 export function createOtlpHttpSink(options: OtlpHttpSinkOptions, deps: OtlpHttpSinkDeps): OtlpHttpSink {
   const now = deps.now ?? Date.now
@@ -342,7 +344,8 @@ export function createOtlpHttpSink(options: OtlpHttpSinkOptions, deps: OtlpHttpS
       const waiting = new AbortController()
       const w0 = performance.now()
       await Promise.race([deps.buffer.waitForData(waiting.signal), wakeup.wait(seen)])
-      waiting.abort()
+      // with a reason: abort() without one builds a DOMException (a stack trace) every time
+      waiting.abort(WAIT_OVER)
       phase('wait_data', w0)
     }
     // stopping: requests in flight end after their current attempt; what they completed in order is acknowledged

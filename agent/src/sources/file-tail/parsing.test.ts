@@ -13,6 +13,20 @@ describe('parseTimestampNs', () => {
     expect(parseTimestampNs('2024-01-02T05:04:05.5+02:00')).toBe(1704164645500000000n)
     expect(parseTimestampNs('2024-01-02 03:04:05')).toBe(1704164645000000000n)
   })
+  it('reuses the seconds of the line before only when date, time to the second and zone match', () => {
+    // the same second, one after the other: fractions differ
+    expect(parseTimestampNs('2024-01-02T03:04:05.1Z')).toBe(1704164645100000000n)
+    expect(parseTimestampNs('2024-01-02T03:04:05.000000002Z')).toBe(1704164645000000002n)
+    expect(parseTimestampNs('2024-01-02T03:04:05Z')).toBe(1704164645000000000n)
+    // same text up to the seconds, another zone: 2 h earlier in UTC
+    expect(parseTimestampNs('2024-01-02T03:04:05.1+02:00')).toBe(1704157445100000000n)
+    expect(parseTimestampNs('2024-01-02T03:04:05.1Z')).toBe(1704164645100000000n)
+    // the next second, and a different date with the same time
+    expect(parseTimestampNs('2024-01-02T03:04:06.1Z')).toBe(1704164646100000000n)
+    expect(parseTimestampNs('2024-01-03T03:04:06.1Z')).toBe(1704251046100000000n)
+    // the same second in the space-separated form with a compact zone
+    expect(parseTimestampNs('2024-01-03 03:04:06.1 +0100')).toBe(1704247446100000000n)
+  })
   it('infers epoch units from magnitude', () => {
     expect(parseTimestampNs(1704164645)).toBe(1704164645000000000n)
     expect(parseTimestampNs(1704164645123)).toBe(1704164645123000000n)

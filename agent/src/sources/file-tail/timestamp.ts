@@ -15,18 +15,26 @@ export function parseTimestampNs(value: unknown): bigint | undefined {
     if (/^\d{9,19}(\.\d+)?$/.test(value)) return epochNumberToNs(Number(value))
     return undefined
   }
+  const zone = m[8] ?? ''
+  const fraction = m[7] ? BigInt(m[7].padEnd(9, '0')) : 0n
+  // the lines of a file mostly share their second: its date arithmetic is done once per second
+  if (cachedSecond.prefix !== '' && value.startsWith(cachedSecond.prefix) && zone === cachedSecond.zone) return cachedSecond.ns + fraction
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]))
   if (Number.isNaN(ms)) return undefined
   let offsetMinutes = 0
-  const zone = m[8]
   if (zone && zone !== 'Z' && zone !== 'z') {
     const digits = zone.replace(':', '')
     const sign = digits[0] === '-' ? -1 : 1
     offsetMinutes = sign * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)))
   }
-  const fraction = m[7] ? BigInt(m[7].padEnd(9, '0')) : 0n
-  return BigInt(ms - offsetMinutes * 60_000) * 1_000_000n + fraction
+  const secondNs = BigInt(ms - offsetMinutes * 60_000) * 1_000_000n
+  // date and time up to the seconds: the first 19 characters of every form ISO_RE accepts
+  cachedSecond = { prefix: value.slice(0, 19), zone, ns: secondNs }
+  return secondNs + fraction
 }
+
+/** the last second parsed: its text up to the seconds, its zone as written, and its unix ns */
+let cachedSecond: { prefix: string; zone: string; ns: bigint } = { prefix: '', zone: '', ns: 0n }
 
 /** Epoch seconds (< 1e11), ms (< 1e14), µs (< 1e17) or ns, by magnitude; negative/NaN → undefined. */
 export function epochNumberToNs(value: number): bigint | undefined {
