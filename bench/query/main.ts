@@ -44,8 +44,8 @@ const TENANT = 'bench'
 const MERGE_WAIT_MS = 180_000
 /**
  * per table, like every scenario: the shared 2-core machine made the 10M spans with their
- * materialized views in 113 s and the 10M logs in 38 s (2026-11-22, load ~7); a run cut short
- * keeps whole chunks, newest first, and the reported row counts say so
+ * materialized views in 84 s and the 10M logs in 25 s (113 s and 38 s under a load of ~7); a
+ * run cut short keeps whole chunks, newest first, and the reported row counts say so
  */
 const GENERATE_BUDGET_MS = Number(args['generate-budget-s'] ?? 120) * 1000
 
