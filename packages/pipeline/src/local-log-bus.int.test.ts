@@ -229,16 +229,23 @@ describe('LocalLogBus', () => {
       await bus.ensureTopics(['t'])
       for (let i = 0; i < 40; i++) expect((await bus.send('t', [record(i, 1000)])).status).toBe('success')
       await waitFor('size retention', () => segmentsOf(dir, 't', 0).length <= 4)
-      const remaining = segmentsOf(dir, 't', 0)
-      const total = remaining.reduce((n, f) => n + statSync(f).size, 0)
-      expect(total).toBeLessThanOrEqual(3 * 4096 + 4096 + 1100)
-      expect(counters.get('segments_deleted')).toBeGreaterThan(0)
-      // what is left is readable from the new log start, up to the last record
-      const firstLeft = Number(remaining[0]!.slice(-24, -4))
-      const records = await readAll(bus, 't', 40 - firstLeft)
+    } finally {
+      // closed before the files are read: a retention pass may still be deleting segments one by
+      // one when the count first reaches 4, and the log start must not move under the reader
+      await bus.close()
+    }
+    const remaining = segmentsOf(dir, 't', 0)
+    const total = remaining.reduce((n, f) => n + statSync(f).size, 0)
+    expect(total).toBeLessThanOrEqual(3 * 4096 + 4096 + 1100)
+    expect(counters.get('segments_deleted')).toBeGreaterThan(0)
+    // what is left is readable from the new log start, up to the last record
+    const firstLeft = Number(remaining[0]!.slice(-24, -4))
+    const reader = await openLocal({ dir, partitions: 1, segmentBytes: 4096 })
+    try {
+      const records = await readAll(reader, 't', 40 - firstLeft)
       expect(records.map((r) => Number(r.offset))).toEqual(Array.from({ length: 40 - firstLeft }, (_, i) => firstLeft + i))
     } finally {
-      await bus.close()
+      await reader.close()
     }
 
     const aged = await openLocal({ dir, partitions: 1, segmentBytes: 4096, retentionMs: 1, retentionCheckMs: 50 })
