@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/e2e/main.ts [--quick] [--local-only|--kafka-only] [--spans-only] [--profile=<dir>]
+ * `node --import tsx bench/e2e/main.ts [--quick] [--local-only|--kafka-only] [--spans-only|--logs-only] [--profile=<dir>]
  *  [--pipeline-node-option=<flag> …]`: the whole pipeline, end to end.
  *
  *   spans   OTLP protobuf over HTTP → collector → bus → ingest → rows in ClickHouse, counted.
@@ -13,7 +13,7 @@
  *   logs    lines appended to a file → agent (file tail, a child process) → collector → bus →
  *           ingest → rows, counted. Goal ≥ 20 000 lines/s.
  * The pipeline runs in its own process (bench/e2e/pipeline.ts); its CPU per span is reported.
- * `--profile=<dir>` also writes, per spans repeat, the pipeline's V8 CPU profile of the timed
+ * `--profile=<dir>` also writes, per repeat (logs: <dir>/logs-<repeat>…), the pipeline's V8 CPU profile of the timed
  * window (<dir>/<bus>-<repeat>.cpuprofile) and its CPU per thread name (….threads.json); read
  * them with bench/e2e/profile-summary.ts. Profiling slows the pipeline: not for the figures.
  * Wall rates include the load generator on the same 2 cores — as a deployment on one host would.
@@ -34,6 +34,8 @@ const localOnly = process.argv.includes('--local-only')
 const kafkaOnly = process.argv.includes('--kafka-only')
 /** skips the logs scenario (e.g. to profile the spans path alone) */
 const spansOnly = process.argv.includes('--spans-only')
+/** skips the spans scenario and the Kafka pipeline (e.g. to profile the logs path alone) */
+const logsOnly = process.argv.includes('--logs-only')
 const profileArg = process.argv.find((a) => a.startsWith('--profile='))
 const profileDir = profileArg ? resolve(profileArg.slice('--profile='.length)) : null
 if (profileDir) mkdirSync(profileDir, { recursive: true })
@@ -139,6 +141,7 @@ async function logsScenario(pipeline: Pipeline): Promise<BenchRow[]> {
   const agent = await startAgentProcess(configPath)
   const rates: number[] = []
   const agentCpu: number[] = []
+  const pipelineCpu: number[] = []
   const started = Date.now()
   let expected = 0
   try {
@@ -147,15 +150,25 @@ async function logsScenario(pipeline: Pipeline): Promise<BenchRow[]> {
       for (let i = 0; i < LINES; i++) chunk.push(logLine(expected + i))
       const text = chunk.join('')
       expected += LINES
+      const profileName = profileDir ? join(profileDir, `logs-${r + 1}`) : null
+      if (profileName) await pipeline.call('profileStart')
+      const threads0 = profileName ? threadCpuMs(pipeline.child.pid!) : null
       const cpu0 = processCpuMs(agent.child.pid!)
+      const pipelineCpu0 = processCpuMs(pipeline.child.pid!)
       const t0 = Date.now()
       appendFileSync(logPath, text)
       const { atMs } = await pipeline.call<{ atMs: number }>('waitLanded', { table: 'otel_logs', target: expected, timeoutMs: Math.max(1000, started + SCENARIO_BUDGET_MS - Date.now()) })
       agentCpu.push(((processCpuMs(agent.child.pid!) - cpu0) * 1000) / LINES)
+      const pipelineCpuMs = processCpuMs(pipeline.child.pid!) - pipelineCpu0
+      pipelineCpu.push((pipelineCpuMs * 1000) / LINES)
+      if (profileName) {
+        writeFileSync(`${profileName}.threads.json`, JSON.stringify({ lines: LINES, cpuMs: pipelineCpuMs, wallMs: atMs - t0, threads: threadCpuDelta(threads0!, threadCpuMs(pipeline.child.pid!)) }, null, 1))
+        await pipeline.call('profileStop', { path: `${profileName}.cpuprofile` })
+      }
       const stored = await pipeline.call<number>('count', { table: 'otel_logs', tenantId: pipeline.tenantId })
       if (stored !== expected) throw new Error(`logs: ${stored} rows stored, ${expected} lines written — loss or duplication`)
       rates.push((LINES * 1000) / (atMs - t0))
-      console.log(`logs repeat ${r + 1}: ${Math.round(rates.at(-1)!)} lines/s file → rows, count ${stored} = written`)
+      console.log(`logs repeat ${r + 1}: ${Math.round(rates.at(-1)!)} lines/s file → rows (agent ${Math.round(agentCpu.at(-1)!)} µs CPU/line, pipeline ${Math.round(pipelineCpu.at(-1)!)}), count ${stored} = written`)
     }
   } finally {
     await agent.kill('SIGTERM')
@@ -163,6 +176,7 @@ async function logsScenario(pipeline: Pipeline): Promise<BenchRow[]> {
   return [
     { scenario: 'logs e2e, file tail → agent → rows', metric: 'lines/s (count verified)', value: median(rates), unit: 'lines/s', goal: '>= 20000' },
     { scenario: 'logs e2e, file tail → agent → rows', metric: 'agent CPU per line', value: median(agentCpu), unit: 'µs' },
+    { scenario: 'logs e2e, file tail → agent → rows', metric: 'pipeline CPU per line', value: median(pipelineCpu), unit: 'µs' },
   ]
 }
 
@@ -170,13 +184,13 @@ const rows: BenchRow[] = []
 if (!kafkaOnly) {
   const local = await startPipeline('local', pipelineNodeOptions)
   try {
-    rows.push(...(await spansScenario('local log', local)))
+    if (!logsOnly) rows.push(...(await spansScenario('local log', local)))
     if (!spansOnly) rows.push(...(await logsScenario(local)))
   } finally {
     await local.stop()
   }
 }
-if (!localOnly) {
+if (!localOnly && !logsOnly) {
   execFileSync('bash', [kafkaScript, 'acquire', String(process.pid)], { stdio: 'inherit' })
   try {
     const kafka = await startPipeline({ kind: 'kafka', brokers: [`127.0.0.1:${KAFKA_PORT}`], clientId: 'bench-e2e', partitions: 4, maxBatchRecords: 1000, maxBytesPerPartition: 16 << 20 }, pipelineNodeOptions)

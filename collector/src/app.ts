@@ -276,7 +276,7 @@ export async function build(deps: CollectorDeps): Promise<FastifyInstance> {
     const tally = validateRequest(signal, otlp, config.items, clock.nowMs())
     // the tally's count, not countItems: it also counts invalid metrics that carry no points
     metrics.received(signal, tally.received, bytes)
-    const records = tally.rejected < tally.received ? toRecords(signal, otlp, { tenantId: state.tenantId, maxRecordBytes, partitionOf }, tally, slices) : []
+    const records = tally.rejected < tally.received ? toRecords(signal, otlp, { tenantId: state.tenantId, maxRecordBytes, partitionOf, protobufBody: encoding === 'protobuf' ? body : null }, tally, slices) : []
     metrics.itemsRejected(signal, tally)
     const response = encodeExportResponse(signal, { rejected: tally.rejected, message: rejectionMessage(tally, ITEM_NAMES[signal]) }, encoding)
     return { records, acceptedItems: tally.received - tally.rejected, bytes, response }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { decodeTraces, encodeTraces, type Span, type TracesRequest } from '@periscope/model'
+import { decodeLogs, decodeTraces, encodeLogs, encodeTraces, type LogsRequest, type Span, type TracesRequest } from '@periscope/model'
 import { HEADERS } from '@periscope/pipeline'
 import { DEFAULT_ITEM_RULES, createTally, type ItemRules } from '../validate/item-rules.ts'
 import { validateRequest } from '../validate/validate-request.ts'
 import { lastHexDigitPartition } from '../testing/memory-bus.ts'
-import { T0_MS, bytesOf, span, str } from '../testing/otlp-fixtures.ts'
+import { T0_MS, bytesOf, logRecord, logs, span, str } from '../testing/otlp-fixtures.ts'
 import { createRandom, pbField } from '../testing/mutator.ts'
 import { pbFields } from '../testing/pb-fields.ts'
 import type { BusRecord } from '@periscope/pipeline'
@@ -217,5 +217,56 @@ describe('records grouped by destination partition', () => {
     expect(tally.rejectedBy).toEqual({ item_too_large: 1 })
     expect(tally.firstRejection).toContain('a span of trace 00000000000000000000000000000001')
     expect(flat(records).sort((a, b) => a.span.localeCompare(b.span))).toEqual(sent.slice(1).sort((a, b) => a.span.localeCompare(b.span)))
+  })
+})
+
+describe('logs records', () => {
+  function decodedLogs(body: Uint8Array): LogsRequest {
+    const result = decodeLogs(body, 'protobuf')
+    if (!result.ok) throw result.error
+    return result.value
+  }
+  /** the records for a body, given as received (copy allowed) and without it (always encoded) */
+  function bothLogPaths(body: Uint8Array, rules: ItemRules = DEFAULT_ITEM_RULES, maxRecordBytes = 1 << 20) {
+    const copiedReq = decodedLogs(body)
+    const copied = toRecords('logs', copiedReq, { ...options, maxRecordBytes, protobufBody: body }, validateRequest('logs', copiedReq, rules, T0_MS))
+    const encodedReq = decodedLogs(body)
+    const encoded = toRecords('logs', encodedReq, { ...options, maxRecordBytes }, validateRequest('logs', encodedReq, rules, T0_MS))
+    return { copied, encoded }
+  }
+  const request = (): LogsRequest =>
+    logs(Array.from({ length: 6 }, (_, i) => logRecord({ body: { type: 'string', value: `line ${i}` }, attributes: [str('n', String(i))] })))
+
+  it('are the body as received when validation changed nothing, decoding as the encoded ones do', () => {
+    // an unknown top-level field proves the bytes are the body's, not an encoding of it
+    const body = Buffer.concat([encodeLogs(request(), 'protobuf'), pbField(9, Buffer.from('future'))])
+    const { copied, encoded } = bothLogPaths(body)
+    expect(copied).toHaveLength(1)
+    expect(Buffer.compare(copied[0]!.value, body)).toBe(0)
+    expect(copied[0]!.key).toBeNull()
+    expect(copied[0]!.headers).toEqual(encoded[0]!.headers)
+    expect(decodedLogs(copied[0]!.value)).toEqual(decodedLogs(encoded[0]!.value))
+  })
+
+  it('are encoded again when a record was truncated, rejected or had an all-zero id cleared, or the body is over the limit', () => {
+    const truncated = request()
+    truncated.resourceLogs[0]!.scopeLogs[0]!.logRecords[1]!.attributes.push(str('long', 'x'.repeat(100)))
+    const rejected = request()
+    rejected.resourceLogs[0]!.scopeLogs[0]!.logRecords[2]!.traceId = new Uint8Array(5)
+    const cleared = request()
+    cleared.resourceLogs[0]!.scopeLogs[0]!.logRecords[3]!.spanId = new Uint8Array(8)
+    const rules = { ...DEFAULT_ITEM_RULES, maxAttributeValueBytes: 32 }
+    for (const req of [truncated, rejected, cleared]) {
+      const body = encodeLogs(req, 'protobuf')
+      const { copied, encoded } = bothLogPaths(body, rules)
+      expect(Buffer.compare(copied[0]!.value, Buffer.from(body))).not.toBe(0)
+      expect(copied.map((r) => decodedLogs(r.value))).toEqual(encoded.map((r) => decodedLogs(r.value)))
+    }
+    expect(decodedLogs(bothLogPaths(encodeLogs(cleared, 'protobuf'), rules).copied[0]!.value).resourceLogs[0]!.scopeLogs[0]!.logRecords[3]!.spanId).toHaveLength(0)
+
+    const body = encodeLogs(request(), 'protobuf')
+    const { copied } = bothLogPaths(body, DEFAULT_ITEM_RULES, body.length - 1)
+    expect(copied.length).toBeGreaterThan(1)
+    for (const r of copied) expect(r.value.length).toBeLessThan(body.length)
   })
 })

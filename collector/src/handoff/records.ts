@@ -2,7 +2,9 @@
  * Bus records from a validated request. Record format (what ingest and any OpenTelemetry
  * Collector Kafka receiver read):
  *
- *   value   = one OTLP protobuf Export<Signal>ServiceRequest, at most `maxRecordBytes` (1 MiB)
+ *   value   = one OTLP protobuf Export<Signal>ServiceRequest, at most `maxRecordBytes` (1 MiB);
+ *             a protobuf logs request that validation left untouched and that fits is the body as
+ *             received (unknown fields kept: receivers skip them), not encoded again
  *   key     = traces: a trace id as 32 lowercase hex characters (UTF-8) — the id of the record's
  *             first trace; every other trace in the record maps to the same partition as that key
  *             (see below), so a whole trace lands on one partition and keeps its order;
@@ -44,6 +46,13 @@ export interface RecordOptions {
   maxRecordBytes: number
   /** traces: the bus's partitioner for the topic; without it, a group (and record) per trace */
   partitionOf?: ((key: Buffer) => number) | null
+  /** the request's protobuf body as received (logs: copied through when validation changed nothing) */
+  protobufBody?: Uint8Array | null
+}
+
+/** true when validation neither rejected, truncated, nor otherwise changed anything */
+function untouched(tally: Tally): boolean {
+  return tally.rejected === 0 && tally.truncations === 0 && tally.modifiedItems.size === 0 && !tally.modifiedContainers
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {
@@ -168,6 +177,10 @@ export function toRecords<S extends Signal>(signal: S, request: RequestOf[S], op
   if (signal === 'traces' && slices) {
     const copied = copiedSpanRecords(request as TracesRequest, slices, options, tally, headers)
     if (copied) return copied
+  }
+  if (signal === 'logs' && options.protobufBody && options.protobufBody.length <= options.maxRecordBytes && untouched(tally)) {
+    // logs records are unkeyed whole requests: an untouched body decodes to what encoding would write, minus the work
+    return [{ key: null, value: asBuffer(options.protobufBody), headers }]
   }
   const out: BusRecord[] = []
   if (signal === 'traces') {

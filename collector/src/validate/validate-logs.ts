@@ -1,6 +1,7 @@
 /**
  * Log record rules (in addition to the attribute and body rules of item-rules.ts):
- * - traceId empty or 16 bytes, spanId empty or 8 bytes; an all-zero id means "none" and is cleared;
+ * - traceId empty or 16 bytes, spanId empty or 8 bytes; an all-zero id means "none" and is cleared
+ *   (the record is then modified: its wire bytes no longer match it);
  * - the record's time (its time, or its observed time when the time is absent) is non-zero and
  *   inside the time window; a non-zero observed time is inside it too.
  * Rejected records are removed from the request in place; the tally counts them by reason.
@@ -24,11 +25,17 @@ const NO_ID = new Uint8Array(0)
 function checkRecord(record: LogRecord, rules: ItemRules, window: TimeWindow, tally: Tally): RejectReason | null {
   if (record.traceId.length !== 0) {
     if (record.traceId.length !== 16) return 'invalid_trace_id'
-    if (!validId(record.traceId, 16)) record.traceId = NO_ID
+    if (!validId(record.traceId, 16)) {
+      record.traceId = NO_ID
+      tally.modifiedItems.add(record)
+    }
   }
   if (record.spanId.length !== 0) {
     if (record.spanId.length !== 8) return 'invalid_span_id'
-    if (!validId(record.spanId, 8)) record.spanId = NO_ID
+    if (!validId(record.spanId, 8)) {
+      record.spanId = NO_ID
+      tally.modifiedItems.add(record)
+    }
   }
   const timeNs = record.timeUnixNano !== 0n ? record.timeUnixNano : record.observedTimeUnixNano
   if (timeNs === 0n || !inWindow(timeNs, window)) return 'invalid_timestamp'
