@@ -3,8 +3,10 @@
  *
  * Decoding never throws: a body that is not a well-formed request of the signal gives an
  * `OtlpDecodeError` naming the field path where it went wrong. Unknown fields are skipped, as OTLP
- * requires of receivers (protobufjs skips unknown tags; JSON ignores unknown keys). Decoding does
- * not judge item contents (ids, times): that is validation, per item, in validate.ts.
+ * requires of receivers (the protobuf readers skip unknown tags; JSON ignores unknown keys).
+ * Decoding does not judge item contents (ids, times): that is validation, per item, in validate.ts.
+ * Protobuf traces and logs — the hot path of the collector and of ingest — are read by hand
+ * (pb-read-*.ts); metrics and the small response messages go through protobufjs.
  *
  * Encoding is total for well-typed input; protobuf output is minimal (defaults omitted), JSON
  * output is UTF-8 OTLP/JSON with hex ids and 64-bit integers as strings.
@@ -17,9 +19,12 @@ import { metricsFromJson, metricsToJson } from './json-metrics.ts'
 import { tracesFromJson, tracesToJson } from './json-traces.ts'
 import { i64, type LongLike, type PbObject } from './pb-common.ts'
 import { locateProtobufError } from './pb-locate.ts'
-import { logsFromPb, logsToPb } from './pb-logs.ts'
+import { logsToPb } from './pb-logs.ts'
 import { metricsFromPb, metricsToPb } from './pb-metrics.ts'
-import { tracesFromPb, tracesToPb } from './pb-traces.ts'
+import { readLogsRequest } from './pb-read-logs.ts'
+import { readTracesRequest } from './pb-read-traces.ts'
+import { PbDecodeFailure, PbReader } from './pb-reader.ts'
+import { tracesToPb } from './pb-traces.ts'
 import { PB } from './proto-root.ts'
 import type { Encoding, LogsRequest, MetricsRequest, Signal, TracesRequest } from './types.ts'
 
@@ -38,6 +43,17 @@ function decodeProtobuf<T>(body: Uint8Array, type: protobuf.Type, fromPb: (m: Pb
   } catch (e) {
     // unreachable for what protobufjs decodes; kept so a bug cannot crash a receiver
     return err(new OtlpDecodeError('', `cannot convert decoded request: ${String(e)}`, { cause: e }))
+  }
+}
+
+/** A hand-written reader's decode; the path of a failure is found by walking the body with `type`. */
+function readProtobuf<T>(body: Uint8Array, type: protobuf.Type, read: (r: PbReader) => T): Result<T, OtlpDecodeError> {
+  try {
+    return ok(read(new PbReader(body)))
+  } catch (e) {
+    if (e instanceof PbDecodeFailure) return err(new OtlpDecodeError(locateProtobufError(body, type), `malformed protobuf: ${e.message}`, { cause: e }))
+    // unreachable: the readers throw nothing else; kept so a bug cannot crash a receiver
+    return err(new OtlpDecodeError('', `cannot decode request: ${String(e)}`, { cause: e }))
   }
 }
 
@@ -67,7 +83,7 @@ function encodeJson(o: JsonObject): Uint8Array {
 }
 
 export function decodeTraces(body: Uint8Array, encoding: Encoding): Result<TracesRequest, OtlpDecodeError> {
-  return encoding === 'protobuf' ? decodeProtobuf(body, PB.tracesRequest, tracesFromPb) : decodeJson(body, tracesFromJson)
+  return encoding === 'protobuf' ? readProtobuf(body, PB.tracesRequest, readTracesRequest) : decodeJson(body, tracesFromJson)
 }
 
 export function encodeTraces(req: TracesRequest, encoding: Encoding): Uint8Array {
@@ -75,7 +91,7 @@ export function encodeTraces(req: TracesRequest, encoding: Encoding): Uint8Array
 }
 
 export function decodeLogs(body: Uint8Array, encoding: Encoding): Result<LogsRequest, OtlpDecodeError> {
-  return encoding === 'protobuf' ? decodeProtobuf(body, PB.logsRequest, logsFromPb) : decodeJson(body, logsFromJson)
+  return encoding === 'protobuf' ? readProtobuf(body, PB.logsRequest, readLogsRequest) : decodeJson(body, logsFromJson)
 }
 
 export function encodeLogs(req: LogsRequest, encoding: Encoding): Uint8Array {

@@ -21,11 +21,12 @@ export class JsonShapeError extends Error {
 }
 
 /**
- * AnyValue arrays/kvlists nested deeper than this make the request undecodable. It bounds the
- * work, and keeps every decoded request encodable: a kvlist level is 3 protobuf messages, and
- * protobufjs refuses more than 100 nested messages.
+ * AnyValue arrays/kvlists nested deeper than this make a request undecodable, in either encoding
+ * (pb-read-common.ts too). It bounds the work, and keeps every decoded request encodable: a kvlist
+ * level is 3 protobuf messages, and protobufjs refuses more than 100 nested messages. It is above
+ * what the model keeps (MAX_VALUE_DEPTH: validation truncates or rejects deeper values).
  */
-export const MAX_JSON_VALUE_DEPTH = 24
+export const MAX_DECODED_VALUE_DEPTH = 24
 
 export function at(path: string, key: string): string {
   if (key === '') return path
@@ -197,7 +198,7 @@ export function anyValueAt(v: unknown, path: string, key: string, index: number,
   }
   if ((x = o.arrayValue) !== undefined && x !== null) {
     const p = at(locate(path, key, index, suffix), 'arrayValue')
-    if (depth >= MAX_JSON_VALUE_DEPTH) throw new JsonShapeError(p, `value nesting deeper than ${MAX_JSON_VALUE_DEPTH} levels`)
+    if (depth >= MAX_DECODED_VALUE_DEPTH) throw new JsonShapeError(p, `value nesting deeper than ${MAX_DECODED_VALUE_DEPTH} levels`)
     const inner = obj(x, p, '')
     const values = arr(inner?.values, p, 'values')
     const out: AnyValue[] = new Array(values.length)
@@ -206,7 +207,7 @@ export function anyValueAt(v: unknown, path: string, key: string, index: number,
   }
   if ((x = o.kvlistValue) !== undefined && x !== null) {
     const p = at(locate(path, key, index, suffix), 'kvlistValue')
-    if (depth >= MAX_JSON_VALUE_DEPTH) throw new JsonShapeError(p, `value nesting deeper than ${MAX_JSON_VALUE_DEPTH} levels`)
+    if (depth >= MAX_DECODED_VALUE_DEPTH) throw new JsonShapeError(p, `value nesting deeper than ${MAX_DECODED_VALUE_DEPTH} levels`)
     const inner = obj(x, p, '')
     return { type: 'kvlist', value: keyValues(inner?.values, p, 'values', depth + 1) }
   }
