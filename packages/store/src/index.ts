@@ -6,8 +6,8 @@ export { migrate, assertSchemaCurrent, loadMigrations, SchemaBehindError, Migrat
 export type { Migration, MigrateResult } from './migrations.ts'
 export { toClusterStatements, toClusterStatement } from './cluster-ddl.ts'
 export { applyTtl, TTL_RULES } from './retention.ts'
-export { compileBatchSerializer, compileRowSerializer, nsToDecimalSeconds } from './json-each-row.ts'
-export type { ColumnSpec, BatchSerializer } from './json-each-row.ts'
+export { compileBatchSerializer, compileInsertSerializer, compileRowSerializer, nsToDecimalSeconds } from './json-each-row.ts'
+export type { ColumnSpec, BatchSerializer, InsertSerializer } from './json-each-row.ts'
 export {
   LATENCY_BUCKET_SQL,
   LATENCY_BUCKET_BASE,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compileBatchSerializer, compileRowSerializer, encoderFor, nsToDecimalSeconds } from './json-each-row.ts'
+import { compileBatchSerializer, compileInsertSerializer, compileRowSerializer, encoderFor, nsToDecimalSeconds } from './json-each-row.ts'
 
 describe('nsToDecimalSeconds', () => {
   it('writes seconds and exactly nine fraction digits', () => {
@@ -80,5 +80,38 @@ describe('compileRowSerializer', () => {
     shared.k = 'changed'
     expect(batch([{ A: shared, N: 1 }])).toBe('{"A":{"k":"changed"},"N":1}\n')
     expect(() => batch([{ A: {}, N: 1 }, { A: {}, N: 'x' }])).toThrow(/^row 1, column N: expected an integer/)
+  })
+})
+
+describe('compileInsertSerializer', () => {
+  const columns = [
+    { name: 'TenantId', type: 'LowCardinality(String)' },
+    { name: 'Timestamp', type: "DateTime64(9, 'UTC')" },
+    { name: 'Attrs', type: 'Map(LowCardinality(String), String)' },
+    { name: 'Events.Name', type: 'Array(LowCardinality(String))' },
+    { name: 'Day', type: 'Date', defaultKind: 'MATERIALIZED' },
+  ]
+
+  it('writes rows as JSONCompactEachRow arrays in the order of its column list when every column must be given', () => {
+    const { format, columnList, serialize } = compileInsertSerializer(columns)
+    expect(format).toBe('JSONCompactEachRow')
+    expect(columnList).toBe('(`TenantId`, `Timestamp`, `Attrs`, `Events.Name`)')
+    const shared = { k: 'v' }
+    const body = serialize([
+      { TenantId: 't"1', Timestamp: 1_000_000_001n, Attrs: shared, 'Events.Name': ['e'], extra: 1 },
+      { TenantId: 't2', Timestamp: 2n, Attrs: shared, 'Events.Name': [] },
+    ])
+    expect(body).toBe('["t\\"1","1.000000001",{"k":"v"},["e"]]\n["t2","0.000000002",{"k":"v"},[]]\n')
+    expect(body.split('\n').slice(0, 2).map((line) => JSON.parse(line) as unknown)).toEqual([
+      ['t"1', '1.000000001', { k: 'v' }, ['e']],
+      ['t2', '0.000000002', { k: 'v' }, []],
+    ])
+    expect(() => serialize([{ TenantId: 't', Timestamp: 0n, Attrs: {} }])).toThrow('row has no value for column Events.Name')
+  })
+
+  it('keeps JSONEachRow for a table with DEFAULT columns, which rows may leave out', () => {
+    const { format, columnList, serialize } = compileInsertSerializer([...columns, { name: 'Note', type: 'String', defaultKind: 'DEFAULT' }])
+    expect([format, columnList]).toEqual(['JSONEachRow', ''])
+    expect(serialize([{ TenantId: 't', Timestamp: 0n, Attrs: {}, 'Events.Name': [] }])).toBe('{"TenantId":"t","Timestamp":"0.000000000","Attrs":{},"Events.Name":[]}\n')
   })
 })

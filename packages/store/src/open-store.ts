@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs'
 import { Readable } from 'node:stream'
 import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions, type ClickHouseSettings } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
-import { compileBatchSerializer, type BatchSerializer, type ColumnSpec } from './json-each-row.ts'
+import { compileInsertSerializer, type ColumnSpec, type InsertSerializer } from './json-each-row.ts'
 import { DEFAULT_TTL, type StoreConfigInput, type Ttl } from './store-config.ts'
 
 export interface InsertOptions {
@@ -143,11 +143,11 @@ export async function openStore(config: StoreConfigInput): Promise<Store> {
 
   // Serializers are compiled from the live table definition, so the wire format can never drift
   // from the schema; a failed lookup is not cached (the table may appear after a migration).
-  const serializers = new Map<string, Promise<BatchSerializer>>()
-  const serializerFor = (table: string): Promise<BatchSerializer> => {
+  const serializers = new Map<string, Promise<InsertSerializer>>()
+  const serializerFor = (table: string): Promise<InsertSerializer> => {
     let pending = serializers.get(table)
     if (!pending) {
-      pending = loadColumns(client, table).then(compileBatchSerializer)
+      pending = loadColumns(client, table).then(compileInsertSerializer)
       pending.catch(() => serializers.delete(table))
       serializers.set(table, pending)
     }
@@ -162,9 +162,10 @@ export async function openStore(config: StoreConfigInput): Promise<Store> {
     ttl,
     async insert(table, rows, options) {
       if (rows.length === 0) return
-      const query = `INSERT INTO ${quoteIdentifier(table)} SETTINGS ${insertSettings(options?.dedupToken, cluster)} FORMAT JSONEachRow`
       try {
-        const body = (await serializerFor(table))(rows)
+        const { format, columnList, serialize } = await serializerFor(table)
+        const query = `INSERT INTO ${quoteIdentifier(table)} ${columnList} SETTINGS ${insertSettings(options?.dedupToken, cluster)} FORMAT ${format}`
+        const body = serialize(rows)
         const result = await client.exec({ query, values: Readable.from([Buffer.from(body)], { objectMode: false }) })
         // the (empty) response must be consumed to release the HTTP socket
         for await (const _ of result.stream) void _
