@@ -22,18 +22,19 @@ const MAX_GROUP_DEPTH = 100
 export const WIRE = { VARINT: 0, I64: 1, LEN: 2, SGROUP: 3, EGROUP: 4, I32: 5 } as const
 
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-/** Buffer's native Latin-1 slice, which `toString('latin1', …)` calls after checks this reader has already made */
+/** Buffer's native Latin-1 slice (untyped in @types/node), which `toString('latin1', …)` calls after checks this reader has already made */
 interface LatinSlicing {
   latin1Slice(start: number, end: number): string
 }
 const TWO_POW_32 = 4294967296
 
 export class PbReader {
-  readonly buf: Buffer
+  readonly buf: Buffer & LatinSlicing
   pos = 0
 
   constructor(bytes: Uint8Array) {
-    this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    this.buf = buf as unknown as Buffer & LatinSlicing
   }
 
   get length(): number {
@@ -146,7 +147,7 @@ export class PbReader {
     for (let i = start; i < stop; i++) {
       if (buf[i]! >= 0x80) return this.utf8(start, stop)
     }
-    return (buf as LatinSlicing).latin1Slice(start, stop)
+    return buf.latin1Slice(start, stop)
   }
 
   private utf8(start: number, stop: number): string {
