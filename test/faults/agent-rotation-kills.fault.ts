@@ -1,7 +1,7 @@
 /**
  * Full suite: the agent SIGKILLed 20× while tailing two busy files rotated by rename every ~2 s
- * (80 writes of 10 lines, 20 ms apart): lost = 0, duplicates at most one unacknowledged batch
- * per kill. A restart takes longer than a rotation period on a busy machine, so files are rotated
+ * (80 writes of 10 lines, 20 ms apart): lost = 0, duplicates at most the unacknowledged batches in
+ * flight per kill. A restart takes longer than a rotation period on a busy machine, so files are rotated
  * more than once while the agent is down: generations it never saw must be found and read.
  */
 import { describe, expect, it } from 'vitest'

@@ -34,10 +34,25 @@ function portFree(port: number): Promise<boolean> {
   })
 }
 
+/**
+ * Where fixed ports are picked: below the kernel's ephemeral range, which the outgoing connections
+ * of every test running meanwhile draw from — a port found free there could be taken by one before
+ * the platform listens on it (a demo service once failed with EADDRINUSE that way).
+ */
+const FIXED_PORTS = { from: 10_000, to: ephemeralPortsFrom() - 10 }
+
+function ephemeralPortsFrom(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32_768
+  } catch {
+    return 32_768 // Linux's default
+  }
+}
+
 /** A base such that base+1..base+count are free (the shop needs consecutive ports). */
 async function freeRange(count: number, taken: Set<number>): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000)
+    const base = FIXED_PORTS.from + Math.floor(Math.random() * (FIXED_PORTS.to - FIXED_PORTS.from - count))
     const ports = Array.from({ length: count }, (_, i) => base + i + 1)
     if (ports.some((p) => taken.has(p))) continue
     if ((await Promise.all(ports.map(portFree))).every(Boolean)) {

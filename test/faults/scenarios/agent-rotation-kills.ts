@@ -5,7 +5,8 @@
  * the agent turns them into log attributes and ClickHouse can count them.
  * The kills land right after a rotation half of the time (the riskiest moment: the old inode is
  * only found again through the checkpoint) and at a random point otherwise.
- * Bar: lost = 0; duplicated ≤ kills × one batch (what was sent but not acknowledged at a kill).
+ * Bar: lost = 0; duplicated ≤ kills × the batches in flight (what was sent but not acknowledged at
+ * a kill: the agent keeps up to MAX_IN_FLIGHT export requests of one batch each outstanding).
  * The collector (local log) stays up; ingest drains the log afterwards, then the verifier counts.
  */
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises'
@@ -34,12 +35,14 @@ export interface AgentRotationResult {
   kills: number
   rotations: number
   counts: ProducerCounts[]
-  /** the bound on duplicates: kills × batchMaxRecords */
+  /** the bound on duplicates: kills × MAX_IN_FLIGHT × batchMaxRecords */
   duplicateBound: number
   durationMs: number
 }
 
 const KEY = 'faults-agent-rotation-key-0001'
+/** the agent's export requests in flight (its default, set explicitly: the duplicate bound scales with it) */
+const MAX_IN_FLIGHT = 4
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export async function agentRotationKills(o: AgentRotationOptions): Promise<AgentRotationResult> {
@@ -60,7 +63,7 @@ export async function agentRotationKills(o: AgentRotationOptions): Promise<Agent
     await mkdir(logDir)
     const configPath = writeTestAgentConfig(ws.path('agent'), collector.url, {
       logLevel: 'info',
-      collector: { ingestKey: KEY, timeoutMs: 5000 },
+      collector: { ingestKey: KEY, timeoutMs: 5000, maxInFlight: MAX_IN_FLIGHT },
       sources: {
         otlpHttp: { enabled: false },
         hostMetrics: { enabled: false },
@@ -141,7 +144,7 @@ export async function agentRotationKills(o: AgentRotationOptions): Promise<Agent
     const stopped = await ingest.stop()
     if (stopped.code !== 0) throw new Error(`ingest did not stop cleanly:\n${ingest.output()}`)
     const counts = await countRun(ws.path('ingest-db'), runId, Object.fromEntries(written.map((n, f) => [`file${f}`, n])), 'logs')
-    return { runId, kills: o.kills, rotations, counts, duplicateBound: o.kills * o.batchMaxRecords, durationMs: Date.now() - started }
+    return { runId, kills: o.kills, rotations, counts, duplicateBound: o.kills * MAX_IN_FLIGHT * o.batchMaxRecords, durationMs: Date.now() - started }
   } finally {
     for (const c of cleanups.reverse()) await c().catch(() => {})
     ws.remove()
