@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path'
 import { AGENT_NODE_ARGS, startAgentProcess, writeTestAgentConfig, type AgentProcess } from '@periscope/agent/testing'
 import { median, processCpuMs, report, type BenchRow } from '../lib/measure.ts'
 import { startPipeline } from '../e2e/harness.ts'
+import { jsonLogLine } from '../lib/log-line.ts'
 
 const arg = (name: string, fallback: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback
 const LINES = Number(arg('lines', '100000'))
@@ -27,19 +28,6 @@ const variants = JSON.parse(arg('variants', '{"in flight 1":{"collector":{"maxIn
 const cpuProf = process.argv.some((a) => a.startsWith('--cpu-prof=')) ? ['--cpu-prof', `--cpu-prof-dir=${resolve(arg('cpu-prof', ''))}`] : []
 const REPEAT_TIMEOUT_MS = 90_000
 
-function logLine(i: number): string {
-  return (
-    JSON.stringify({
-      time: new Date().toISOString(),
-      level: i % 20 === 0 ? 'error' : 'info',
-      msg: `GET /api/cart/${i % 1000} ${i % 20 === 0 ? 500 : 200}`,
-      trace_id: (i * 2654435761).toString(16).padStart(32, '0').slice(-32),
-      span_id: (i * 40503).toString(16).padStart(16, '0').slice(-16),
-      route: '/api/cart/{id}',
-      seq: i,
-    }) + '\n'
-  )
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -87,7 +75,7 @@ try {
   const sent = (runner: Runner) => runner.agent.metric('periscope_agent_component_sent_items_total', 'component="sink_otlp_http"')
   for (let r = 0; r < REPEATS; r++) {
     for (const runner of runners) {
-      const text = Array.from({ length: LINES }, (_, i) => logLine(written + i)).join('')
+      const text = Array.from({ length: LINES }, (_, i) => jsonLogLine(written + i)).join('')
       written += LINES
       const sent0 = await sent(runner)
       const agentCpu0 = processCpuMs(runner.agent.child.pid!)

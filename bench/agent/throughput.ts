@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { AGENT_NODE_ARGS, startAgentProcess, startFakeCollector, writeTestAgentConfig, type AgentProcess } from '@periscope/agent/testing'
 import { median, processCpuMs, report, type BenchRow } from '../lib/measure.ts'
+import { jsonLogLine } from '../lib/log-line.ts'
 
 const arg = (name: string, fallback: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback
 const collectorKind = arg('collector', 'real')
@@ -36,19 +37,6 @@ const REPEAT_TIMEOUT_MS = 60_000
 // wait_data is left out: an agent idle while another variant runs would count that wait in its next repeat
 const PHASES = ['read', 'compress', 'request', 'commit', 'wait_window'] as const
 
-function logLine(i: number): string {
-  return (
-    JSON.stringify({
-      time: new Date().toISOString(),
-      level: i % 20 === 0 ? 'error' : 'info',
-      msg: `GET /api/cart/${i % 1000} ${i % 20 === 0 ? 500 : 200}`,
-      trace_id: (i * 2654435761).toString(16).padStart(32, '0').slice(-32),
-      span_id: (i * 40503).toString(16).padStart(16, '0').slice(-16),
-      route: '/api/cart/{id}',
-      seq: i,
-    }) + '\n'
-  )
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -146,7 +134,7 @@ try {
   for (let r = 0; r < REPEATS; r++) {
     for (const runner of runners) {
       const chunk: string[] = []
-      for (let i = 0; i < LINES; i++) chunk.push(logLine(written + i))
+      for (let i = 0; i < LINES; i++) chunk.push(jsonLogLine(written + i))
       const text = chunk.join('')
       const target = (await collector.accepted()) + LINES
       written += LINES

@@ -28,6 +28,7 @@ import { median, processCpuMs, report, type BenchRow } from '../lib/measure.ts'
 import { generateShopTraces } from '../../packages/store/src/testing/shop-traces.ts'
 import { postAll, startPipeline, type Pipeline } from './harness.ts'
 import { threadCpuDelta, threadCpuMs } from './thread-cpu.ts'
+import { jsonLogLine } from '../lib/log-line.ts'
 
 const quick = process.argv.includes('--quick')
 const localOnly = process.argv.includes('--local-only')
@@ -117,19 +118,6 @@ async function spansScenario(name: string, pipeline: Pipeline): Promise<BenchRow
   ]
 }
 
-function logLine(i: number): string {
-  return (
-    JSON.stringify({
-      time: new Date().toISOString(),
-      level: i % 20 === 0 ? 'error' : 'info',
-      msg: `GET /api/cart/${i % 1000} ${i % 20 === 0 ? 500 : 200}`,
-      trace_id: (i * 2654435761).toString(16).padStart(32, '0').slice(-32),
-      span_id: (i * 40503).toString(16).padStart(16, '0').slice(-16),
-      route: '/api/cart/{id}',
-      seq: i,
-    }) + '\n'
-  )
-}
 
 async function logsScenario(pipeline: Pipeline): Promise<BenchRow[]> {
   const logDir = join(pipeline.dir, 'logs')
@@ -153,7 +141,7 @@ async function logsScenario(pipeline: Pipeline): Promise<BenchRow[]> {
   try {
     for (let r = 0; r < REPEATS && Date.now() - started < SCENARIO_BUDGET_MS / 2; r++) {
       const chunk: string[] = []
-      for (let i = 0; i < LINES; i++) chunk.push(logLine(expected + i))
+      for (let i = 0; i < LINES; i++) chunk.push(jsonLogLine(expected + i))
       const text = chunk.join('')
       expected += LINES
       const profileName = profileDir ? join(profileDir, `logs-${r + 1}`) : null
