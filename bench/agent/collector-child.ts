@@ -8,28 +8,16 @@
  * Sends {port, key} over IPC once listening; stops on the message 'stop' or on SIGTERM. Its
  * accepted log records are read from its /metrics (periscope_collector_accepted_items_total).
  */
-import { build, createMemoryApiKeySource, createTenantResolver, DEFAULT_ITEM_RULES, generateApiKey } from '@periscope/collector/app'
 import { openBus, TOPICS } from '@periscope/pipeline'
-import { createLogger, createSelfMetrics } from '@periscope/runtime'
+import { createLogger } from '@periscope/runtime'
+import { buildBenchCollector } from '../lib/bench-collector.ts'
 
 const [dataDir] = process.argv.slice(2)
 if (!dataDir || !process.send) throw new Error('usage: forked with <dataDir>')
 const logger = createLogger({ service: 'bench-agent-collector', level: 'warn' })
 const bus = await openBus({ kind: 'local', dir: `${dataDir}/bus`, partitions: 4, maxBatchRecords: 1000, maxBatchBytes: 16 << 20 })
 await bus.ensureTopics(Object.values(TOPICS))
-const key = generateApiKey()
-const app = await build({
-  config: {
-    http: { host: '127.0.0.1', port: 0, maxBodyBytes: 16 << 20, maxInflightBytes: 256 << 20 },
-    limits: { defaults: { bytesPerSecond: 1e12, itemsPerSecond: 1e12, burstSeconds: 1 }, tenants: {}, maxTrackedTenants: 100 },
-    items: { ...DEFAULT_ITEM_RULES },
-    keys: { cacheTtlMs: 30_000, negativeCacheTtlMs: 5_000, cacheMaxEntries: 100 },
-  },
-  logger,
-  bus,
-  tenants: createTenantResolver({ source: createMemoryApiKeySource([{ keyId: key.keyId, tenantId: 'bench', keyHash: key.keyHash, revoked: false }]), nowMs: Date.now }),
-  metrics: createSelfMetrics({ service: 'collector' }),
-})
+const { app, key } = await buildBenchCollector({ bus, logger, tenantId: 'bench', service: 'collector' })
 const address = await app.listen({ host: '127.0.0.1', port: 0 })
 const port = Number(new URL(address).port)
 
@@ -40,4 +28,4 @@ async function stop(): Promise<void> {
 }
 process.on('message', (m) => m === 'stop' && void stop())
 process.on('SIGTERM', () => void stop())
-process.send({ port, key: key.plaintext })
+process.send({ port, key })

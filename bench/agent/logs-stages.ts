@@ -20,6 +20,7 @@ import { AGENT_NODE_ARGS, startAgentProcess, writeTestAgentConfig, type AgentPro
 import { median, processCpuMs, report, type BenchRow } from '../lib/measure.ts'
 import { startPipeline } from '../e2e/harness.ts'
 import { jsonLogLine } from '../lib/log-line.ts'
+import { benchFileTailSource } from '../lib/file-tail-source.ts'
 
 const arg = (name: string, fallback: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback
 const LINES = Number(arg('lines', '100000'))
@@ -58,16 +59,7 @@ try {
       buffer: { maxBytes: 512 * 1024 * 1024, segmentBytes: 16 * 1024 * 1024 },
       // as bench/e2e's logs scenario: production polling and batching; only the path differs
       sources: {
-        fileTail: {
-          enabled: true,
-          include: [join(logDir, '*.log')],
-          startAt: 'beginning',
-          pollIntervalMs: 250,
-          globIntervalMs: 2000,
-          orphanIdleMs: 5000,
-          batch: { maxRecords: 1000, maxBytes: 1024 * 1024, maxDelayMs: 1000, ...((overlay['batch'] as object | undefined) ?? {}) },
-          multiline: { flushTimeoutMs: 1000 },
-        },
+        fileTail: benchFileTailSource(logDir, (overlay['batch'] as object | undefined) ?? {}),
       },
     })
     runners.push({ name, agent: await startAgentProcess(configPath, {}, [...AGENT_NODE_ARGS, ...cpuProf]), logPath, sentBase: 0, toCollector: [], toRows: [], agentCpuUs: [], pipelineCpuUs: [] })

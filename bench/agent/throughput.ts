@@ -25,6 +25,7 @@ import { join, resolve } from 'node:path'
 import { AGENT_NODE_ARGS, startAgentProcess, startFakeCollector, writeTestAgentConfig, type AgentProcess } from '@periscope/agent/testing'
 import { median, processCpuMs, report, type BenchRow } from '../lib/measure.ts'
 import { jsonLogLine } from '../lib/log-line.ts'
+import { benchFileTailSource } from '../lib/file-tail-source.ts'
 
 const arg = (name: string, fallback: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback
 const collectorKind = arg('collector', 'real')
@@ -115,16 +116,7 @@ try {
       // production polling and batching (as bench/e2e's logs scenario); only the path differs
       sources: {
         otlpHttp: { enabled: false },
-        fileTail: {
-          enabled: true,
-          include: [join(logDir, '*.log')],
-          startAt: 'beginning',
-          pollIntervalMs: 250,
-          globIntervalMs: 2000,
-          orphanIdleMs: 5000,
-          batch: { maxRecords: 1000, maxBytes: 1024 * 1024, maxDelayMs: 1000, ...((overlay['batch'] as object | undefined) ?? {}) },
-          multiline: { flushTimeoutMs: 1000 },
-        },
+        fileTail: benchFileTailSource(logDir, (overlay['batch'] as object | undefined) ?? {}),
       },
     })
     const nodeArgs = cpuProfDir ? [...AGENT_NODE_ARGS, '--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : AGENT_NODE_ARGS

@@ -29,6 +29,7 @@ import { generateShopTraces } from '../../packages/store/src/testing/shop-traces
 import { postAll, startPipeline, type Pipeline } from './harness.ts'
 import { threadCpuDelta, threadCpuMs } from './thread-cpu.ts'
 import { jsonLogLine } from '../lib/log-line.ts'
+import { benchFileTailSource } from '../lib/file-tail-source.ts'
 
 const quick = process.argv.includes('--quick')
 const localOnly = process.argv.includes('--local-only')
@@ -130,7 +131,7 @@ async function logsScenario(pipeline: Pipeline): Promise<BenchRow[]> {
     collector: { ingestKey: pipeline.key },
     buffer: { maxBytes: 512 * 1024 * 1024, segmentBytes: 16 * 1024 * 1024 },
     // production polling and batching; only the path differs
-    sources: { fileTail: { enabled: true, include: [join(logDir, '*.log')], startAt: 'beginning', pollIntervalMs: 250, globIntervalMs: 2000, orphanIdleMs: 5000, batch: { maxRecords: 1000, maxBytes: 1024 * 1024, maxDelayMs: 1000 }, multiline: { flushTimeoutMs: 1000 } } },
+    sources: { fileTail: benchFileTailSource(logDir) },
   })
   const agent = await startAgentProcess(configPath)
   const rates: number[] = []

@@ -27,7 +27,6 @@
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import { spanRows, type SpanRow } from '@periscope/model'
-import { build as buildCollector, createMemoryApiKeySource, createTenantResolver, DEFAULT_ITEM_RULES, generateApiKey } from '@periscope/collector/app'
 import { build as buildIngest, IngestSettingsSchema, type IngestSettings } from '@periscope/ingest/app'
 import { Value } from 'typebox/value'
 import { openBus, TOPICS, type BusConfig } from '@periscope/pipeline'
@@ -35,6 +34,7 @@ import { createLogger, createSelfMetrics } from '@periscope/runtime'
 import { migrate, openStore, type Store } from '@periscope/store'
 import { generateShopTraces } from '../../packages/store/src/testing/shop-traces.ts'
 import { startGroupsAtEnd } from './kafka-group-at-end.ts'
+import { buildBenchCollector } from '../lib/bench-collector.ts'
 
 const INSERT_ROWS = 10_000 // B_CH inserts as ingest's default batch.maxRows
 /** no merge for this long counts as settled (merges are picked up by a background scheduler) */
@@ -66,19 +66,7 @@ const counting: Store = {
 }
 const bus = await openBus(busConfig)
 await bus.ensureTopics(Object.values(TOPICS))
-const key = generateApiKey()
-const collector = await buildCollector({
-  config: {
-    http: { host: '127.0.0.1', port: 0, maxBodyBytes: 16 << 20, maxInflightBytes: 256 << 20 },
-    limits: { defaults: { bytesPerSecond: 1e12, itemsPerSecond: 1e12, burstSeconds: 1 }, tenants: {}, maxTrackedTenants: 100 },
-    items: { ...DEFAULT_ITEM_RULES },
-    keys: { cacheTtlMs: 30_000, negativeCacheTtlMs: 5_000, cacheMaxEntries: 100 },
-  },
-  logger,
-  bus,
-  tenants: createTenantResolver({ source: createMemoryApiKeySource([{ keyId: key.keyId, tenantId: TENANT, keyHash: key.keyHash, revoked: false }]), nowMs: Date.now }),
-  metrics: createSelfMetrics({ service: 'collector' }),
-})
+const { app: collector, key } = await buildBenchCollector({ bus, logger, tenantId: TENANT, service: 'collector' })
 // ingest with its production defaults (the schema's, as deploy runs it): 10k-row inserts, ≥ 1 s
 // apart per partition; only the groups are this run's own
 const ingestSettings = Value.Default(IngestSettingsSchema, {
@@ -260,4 +248,4 @@ process.on('message', (m: Message) => {
     (error: unknown) => process.send!({ id: m.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
   )
 })
-process.send({ ready: true, port: Number(new URL(address).port), key: key.plaintext, tenantId: TENANT })
+process.send({ ready: true, port: Number(new URL(address).port), key, tenantId: TENANT })
