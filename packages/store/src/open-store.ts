@@ -7,15 +7,11 @@
  * profile nor chdb's defaults (64-bit integers unquoted, best-effort date parsing, async_insert
  * = 1) can change results:
  * - server: as client settings, sent with every request;
- * - embedded: once per connection, as session `SET`s at open. The chdb connection turns per-request settings
+ * - embedded: once, as session `SET`s at open. The chdb connection turns per-request settings
  *   into `SET …; <statement>` — session-wide, visible to concurrent statements, and a prefix
  *   that makes ClickHouse re-scan an insert's whole inline payload (2-3x slower inserts).
  *   So on the embedded engine, per-query settings belong in the statement's SETTINGS clause,
  *   never in `clickhouse_settings`; inserts here do exactly that in both shapes.
- *
- * chdb runs one statement at a time per connection, so on the embedded engine inserts go over
- * connections of their own (`insertConnections`, each insert to the least busy one): they run in
- * parallel (160k log rows: 1.7 → 1.1 s wall over 4) and a query never waits behind an insert.
  */
 import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
@@ -43,7 +39,7 @@ export interface Store {
   /** ClickHouse cluster name when the schema is sharded/replicated (server mode only) */
   readonly cluster: string | undefined
   readonly ttl: Readonly<Ttl>
-  /** Inserts row objects (bigint times and counts allowed) as JSON rows; resolves once stored. */
+  /** Inserts row objects (bigint times and counts allowed) as JSONEachRow; resolves once stored. */
   insert(table: string, rows: readonly object[], options?: InsertOptions): Promise<void>
   close(): Promise<void>
 }
@@ -104,39 +100,16 @@ function insertSettings(dedupToken: string | undefined, cluster: string | undefi
   return settings.join(', ')
 }
 
-/** The default of EmbeddedStoreConfigSchema.insertConnections, for configs written in code. */
-const DEFAULT_INSERT_CONNECTIONS = 2
-
-/** A client over a connection of its own to the embedded engine at `path`, with the pinned settings set. */
-async function embeddedClient(path: string): Promise<ClickHouseClient> {
-  // chdb types its connection against @clickhouse/client-common, a copy of the types that
-  // @clickhouse/client now bundles; the runtime contract is the same, only the type identity differs
-  const connection = createChdbConnection({ path }) as unknown as NonNullable<ClickHouseClientConfigOptions['connection']>
-  const client = createClient({ connection })
-  try {
-    for (const [name, value] of Object.entries(CLIENT_SETTINGS)) {
-      await client.command({ query: `SET ${name} = ${typeof value === 'string' ? stringLiteral(value) : String(value)}` })
-    }
-  } catch (error) {
-    await client.close().catch(() => {})
-    throw error
-  }
-  return client
-}
-
 export async function openStore(config: StoreConfigInput): Promise<Store> {
   const ttl: Ttl = Object.freeze({ ...DEFAULT_TTL, ...config.ttl })
   let client: ClickHouseClient
   let cluster: string | undefined
-  /** where inserts go: the server client (it pools HTTP connections), or embedded connections of their own */
-  const insertClients: ClickHouseClient[] = []
   if (config.mode === 'embedded') {
     mkdirSync(config.path, { recursive: true })
-    try {
-      client = await embeddedClient(config.path)
-    } catch (error) {
-      throw new Error(`cannot open embedded ClickHouse at ${config.path}: ${(error as Error).message}`, { cause: error })
-    }
+    // chdb types its connection against @clickhouse/client-common, a copy of the types that
+    // @clickhouse/client now bundles; the runtime contract is the same, only the type identity differs
+    const connection = createChdbConnection({ path: config.path }) as unknown as NonNullable<ClickHouseClientConfigOptions['connection']>
+    client = createClient({ connection })
   } else {
     cluster = config.cluster
     client = createClient({
@@ -154,19 +127,19 @@ export async function openStore(config: StoreConfigInput): Promise<Store> {
 
   let database: string
   try {
+    if (config.mode === 'embedded') {
+      for (const [name, value] of Object.entries(CLIENT_SETTINGS)) {
+        await client.command({ query: `SET ${name} = ${typeof value === 'string' ? stringLiteral(value) : String(value)}` })
+      }
+    }
     const result = await client.query({ query: 'SELECT currentDatabase() AS db', format: 'JSONEachRow' })
     const rows = await result.json<{ db: string }>()
     database = rows[0]!.db
-    if (config.mode === 'embedded') {
-      for (let i = 0; i < (config.insertConnections ?? DEFAULT_INSERT_CONNECTIONS); i++) insertClients.push(await embeddedClient(config.path))
-    } else insertClients.push(client)
   } catch (error) {
-    for (const opened of new Set([client, ...insertClients])) await opened.close().catch(() => {})
+    await client.close().catch(() => {})
     const where = config.mode === 'embedded' ? `embedded ClickHouse at ${config.path}` : `ClickHouse at ${config.url}`
     throw new Error(`cannot open ${where}: ${(error as Error).message}`, { cause: error })
   }
-  /** inserts in flight per insert client: each insert takes the least busy one */
-  const inFlight = insertClients.map(() => 0)
 
   // Serializers are compiled from the live table definition, so the wire format can never drift
   // from the schema; a failed lookup is not cached (the table may appear after a migration).
@@ -193,22 +166,15 @@ export async function openStore(config: StoreConfigInput): Promise<Store> {
         const { format, columnList, serialize } = await serializerFor(table)
         const query = `INSERT INTO ${quoteIdentifier(table)} ${columnList} SETTINGS ${insertSettings(options?.dedupToken, cluster)} FORMAT ${format}`
         const body = serialize(rows)
-        let chosen = 0
-        for (let i = 1; i < inFlight.length; i++) if (inFlight[i]! < inFlight[chosen]!) chosen = i
-        inFlight[chosen]!++
-        try {
-          const result = await insertClients[chosen]!.exec({ query, values: Readable.from([Buffer.from(body)], { objectMode: false }) })
-          // the (empty) response must be consumed to release the HTTP socket
-          for await (const _ of result.stream) void _
-        } finally {
-          inFlight[chosen]!--
-        }
+        const result = await client.exec({ query, values: Readable.from([Buffer.from(body)], { objectMode: false }) })
+        // the (empty) response must be consumed to release the HTTP socket
+        for await (const _ of result.stream) void _
       } catch (error) {
         throw new StoreInsertError(table, rows.length, { cause: error })
       }
     },
     async close() {
-      for (const opened of new Set([client, ...insertClients])) await opened.close()
+      await client.close()
     },
   }
 }

@@ -27,11 +27,6 @@ export const EmbeddedStoreConfigSchema = Type.Object(
     mode: Type.Literal('embedded'),
     /** data directory of the in-process engine (chdb); one per process */
     path: Type.String({ minLength: 1 }),
-    /**
-     * chdb runs one statement at a time per connection: inserts go over this many connections of
-     * their own, so they run in parallel with each other and never queue in front of queries
-     */
-    insertConnections: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, default: 2 })),
     ttl: Type.Optional(TtlSchema),
   },
   { additionalProperties: false },
